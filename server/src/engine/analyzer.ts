@@ -1,0 +1,254 @@
+import type { EngineConfig } from './config';
+import type { FileReport, Finding, FormatId, LogRecord, RuleId } from './model';
+import type { LineParser, LogFormat, ParseContext } from './formats/types';
+import type { Detector, DetectorContext } from './detect/types';
+import { detectFormat, formatById, FormatScore, FORMATS } from './formats';
+import { createDetectors } from './detect';
+import { SourceProfiles } from './detect/sourceProfiles';
+import { WorkingHoursClock } from './time/workingHours';
+import { IpAllowlist } from './net/ipAllowlist';
+import { compareFindings } from './score';
+import { LineSplitter, splitText } from './lineSplitter';
+
+/** Non-empty lines looked at before the format is chosen. */
+const SNIFF_LINES = 64;
+/** Lines (empty or not) after which the format is chosen whatever the sample holds. */
+const SNIFF_MAX_LINES = 1000;
+
+export interface AnalyzerOptions {
+  /** The path reported in findings and fingerprints. */
+  path: string;
+  config: EngineConfig;
+  /** Reference instant for year-less dates (file mtime); defaults to now. */
+  referenceTime?: number;
+}
+
+export interface AnalyzerStats {
+  lines: number;
+  parsed: number;
+  skipped: number;
+  /** Lines longer than maxLineLength (only their head was analysed). */
+  longLines: number;
+  /** Records per kind. */
+  kinds: Record<LogRecord['kind'], number>;
+  /** Rules whose detector threw; the other rules still ran. */
+  failedRules: { rule: RuleId; error: string }[];
+}
+
+/**
+ * One file's analysis: feed lines in order (`pushLine`), ask for the findings (`finish`) as
+ * often as needed — appended lines can keep coming after a `finish`.
+ */
+export class Analyzer {
+  readonly stats: AnalyzerStats = {
+    lines: 0,
+    parsed: 0,
+    skipped: 0,
+    longLines: 0,
+    kinds: { http: 0, auth: 0, firewall: 0, event: 0, meta: 0 },
+    failedRules: [],
+  };
+  private format: LogFormat | undefined;
+  private formatScores: FormatScore[] = [];
+  private parser: LineParser | undefined;
+  /** Parsers tried, in order, when the chosen one does not understand a line (mixed logs). */
+  private fallbacks: LineParser[] = [];
+  private sniffed: { text: string; line: number }[] | undefined = [];
+  private sniffedNonEmpty = 0;
+  private readonly detectors: Detector[];
+  private readonly profiles: SourceProfiles;
+  private readonly allowlist: IpAllowlist;
+  private readonly parseContext: ParseContext;
+  private readonly started = performance.now();
+  private busyMs = 0;
+
+  constructor(private readonly options: AnalyzerOptions) {
+    const { config } = options;
+    const referenceTime = options.referenceTime ?? Date.now();
+    this.parseContext = {
+      referenceTime,
+      referenceYear: config.referenceYear ?? new Date(referenceTime).getUTCFullYear(),
+    };
+    if (config.referenceYear !== undefined) {
+      // A configured year means "dates are in this year": don't roll them back past its end.
+      this.parseContext.referenceTime = Date.UTC(config.referenceYear + 1, 0, 1) - 1;
+    }
+    this.detectors = createDetectors(config);
+    this.profiles = new SourceProfiles(new WorkingHoursClock(config.workingHours));
+    this.allowlist = new IpAllowlist(config.allowlist);
+    if (config.format) {
+      const forced = formatById(config.format);
+      if (!forced) throw new Error(`unknown log format "${config.format}" (known: ${FORMATS.map((f) => f.id).join(', ')})`);
+      this.choose(forced);
+    }
+  }
+
+  /** The detected (or forced) format; undefined until enough lines were seen. */
+  get formatId(): FormatId | undefined {
+    return this.format?.id;
+  }
+
+  get scores(): readonly FormatScore[] {
+    return this.formatScores;
+  }
+
+  /** Feeds the next line (without its line end). */
+  pushLine(text: string): void {
+    const t0 = performance.now();
+    const line = this.stats.lines++;
+    const max = this.options.config.maxLineLength;
+    if (text.length > max) {
+      this.stats.longLines++;
+      text = text.slice(0, max);
+    }
+    if (this.sniffed) {
+      this.sniffed.push({ text, line });
+      if (text.trim().length > 0) this.sniffedNonEmpty++;
+      if (this.sniffedNonEmpty >= SNIFF_LINES || this.sniffed.length >= SNIFF_MAX_LINES) this.decide();
+    } else this.parseLine(text, line);
+    this.busyMs += performance.now() - t0;
+  }
+
+  /** Feeds a whole text (the editor's document, a test string). */
+  pushText(text: string): void {
+    splitText(text, (line) => this.pushLine(line));
+  }
+
+  /** A byte-level splitter that feeds this analyzer (for streams from disk). */
+  createSplitter(): LineSplitter {
+    // Bytes per line cap: 4 bytes per character is the UTF-8 worst case.
+    return new LineSplitter((text) => this.pushLine(text), this.options.config.maxLineLength * 4);
+  }
+
+  /** The findings for everything fed so far. Can be called again after more lines. */
+  finish(): FileReport {
+    const t0 = performance.now();
+    if (this.sniffed) this.decide();
+    const { config, path } = this.options;
+    const findings: Finding[] = [];
+    const ctx: DetectorContext = {
+      config,
+      file: path,
+      profiles: this.profiles,
+      isAllowed: (source) => this.allowlist.has(source),
+      earlier: findings,
+    };
+    for (const detector of this.detectors) {
+      let produced: Finding[];
+      try {
+        produced = detector.finish(ctx);
+      } catch (err) {
+        this.recordFailure(detector.rule, err);
+        continue;
+      }
+      const kept = produced.filter((f) => !this.allowlist.has(f.source) && !this.isSuppressed(f));
+      kept.sort(compareFindings);
+      findings.push(...kept.slice(0, config.maxFindingsPerRule));
+    }
+    findings.sort(compareFindings);
+    this.busyMs += performance.now() - t0;
+    return {
+      path,
+      format: this.format?.id ?? 'generic',
+      lines: this.stats.lines,
+      parsed: this.stats.parsed,
+      skipped: this.stats.skipped,
+      durationMs: Math.round(this.busyMs * 10) / 10,
+      findings,
+    };
+  }
+
+  /** Wall time since the analyzer was created, in ms. */
+  get elapsedMs(): number {
+    return performance.now() - this.started;
+  }
+
+  private isSuppressed(f: Finding): boolean {
+    for (const s of this.options.config.suppressions) {
+      if (s.fingerprint !== undefined) {
+        if (s.fingerprint === f.fingerprint) return true;
+        continue;
+      }
+      if ((s.rule === undefined || s.rule === f.rule) && (s.source === undefined || s.source === f.source)) {
+        if (s.rule !== undefined || s.source !== undefined) return true;
+      }
+    }
+    return false;
+  }
+
+  private decide(): void {
+    const sample = this.sniffed ?? [];
+    this.sniffed = undefined;
+    if (!this.format) {
+      const { format, scores } = detectFormat(
+        sample.map((s) => s.text),
+        this.parseContext,
+      );
+      this.formatScores = scores;
+      this.choose(format);
+    }
+    for (const { text, line } of sample) this.parseLine(text, line);
+  }
+
+  private choose(format: LogFormat): void {
+    this.format = format;
+    this.parser = format.createParser(this.parseContext);
+    // Other formats seen in the sample back the chosen one up on mixed files; the generic
+    // fallback comes last so that a line with a timestamp is never simply dropped.
+    const others = this.formatScores
+      .filter((s) => s.share > 0 && s.format !== format.id && s.format !== 'generic')
+      .sort((a, b) => b.share - a.share)
+      .map((s) => formatById(s.format)!.createParser(this.parseContext));
+    const generic = format.id === 'generic' ? [] : [formatById('generic')!.createParser(this.parseContext)];
+    this.fallbacks = [...others, ...generic];
+  }
+
+  private parseLine(text: string, line: number): void {
+    if (text.length === 0 || isBlank(text)) return;
+    let record = safeParse(this.parser!, text, line);
+    for (let i = 0; !record && i < this.fallbacks.length; i++) record = safeParse(this.fallbacks[i], text, line);
+    if (!record) {
+      this.stats.skipped++;
+      return;
+    }
+    this.stats.parsed++;
+    this.stats.kinds[record.kind]++;
+    if (record.kind === 'meta') return;
+    this.profiles.observe(record);
+    for (const detector of this.detectors) {
+      try {
+        detector.observe(record, text);
+      } catch (err) {
+        this.recordFailure(detector.rule, err);
+      }
+    }
+  }
+
+  private recordFailure(rule: RuleId, err: unknown): void {
+    if (this.stats.failedRules.some((f) => f.rule === rule)) return; // reported once
+    this.stats.failedRules.push({ rule, error: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+function safeParse(parser: LineParser, text: string, line: number): LogRecord | null {
+  try {
+    return parser.parse(text, line);
+  } catch {
+    return null;
+  }
+}
+
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 0) return false;
+  }
+  return true;
+}
+
+/** Analyses a whole text in one call. */
+export function analyzeText(text: string, options: AnalyzerOptions): FileReport {
+  const analyzer = new Analyzer(options);
+  analyzer.pushText(text);
+  return analyzer.finish();
+}

@@ -1,0 +1,121 @@
+import type { EvidenceValue, Finding, RuleId, Severity } from './model';
+import { RULES } from './rules';
+
+/**
+ * Confidence → severity, the mapping of the original product:
+ * > 0.8 critical, 0.6–0.8 high, 0.4–0.6 medium, < 0.4 low.
+ */
+export function severityOf(confidence: number): Severity {
+  if (confidence > 0.8) return 'critical';
+  if (confidence >= 0.6) return 'high';
+  if (confidence >= 0.4) return 'medium';
+  return 'low';
+}
+
+const RANK: Record<Severity, number> = { critical: 3, high: 2, medium: 1, low: 0 };
+
+/** Higher is more severe. */
+export function severityRank(severity: Severity): number {
+  return RANK[severity];
+}
+
+export function isSeverity(value: string): value is Severity {
+  return Object.prototype.hasOwnProperty.call(RANK, value);
+}
+
+export function clamp01(x: number): number {
+  return x < 0 ? 0 : x > 1 ? 1 : Number.isFinite(x) ? x : 0;
+}
+
+/**
+ * Saturating growth: 0 at x = 0, 1 - 1/e at x = scale, → 1 as x grows.
+ * Used to turn "how far past the threshold" into a confidence contribution.
+ */
+export function saturate(x: number, scale: number): number {
+  if (!(x > 0)) return 0;
+  return 1 - Math.exp(-x / scale);
+}
+
+/** Rounds a confidence for output: two decimals are what a person reads. */
+export function roundConfidence(x: number): number {
+  return Math.round(clamp01(x) * 100) / 100;
+}
+
+/**
+ * A 64-bit FNV-1a hash as 16 hex digits. Not cryptographic: it only has to be stable
+ * across runs and platforms so history can match findings.
+ */
+export function stableHash(text: string): string {
+  let h1 = 0x811c9dc5 | 0;
+  let h2 = 0xcbf29ce4 | 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x100001b3) ^ (h1 >>> 15);
+  }
+  return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
+}
+
+export function fingerprintOf(rule: RuleId, file: string, source?: string, user?: string, discriminator?: string): string {
+  return stableHash([rule, file, source ?? '', user ?? '', discriminator ?? ''].join('\u0000'));
+}
+
+/** What a detector knows when it reports; `makeFinding` derives the rest. */
+export interface FindingDraft {
+  rule: RuleId;
+  title: string;
+  confidence: number;
+  /** Overrides the rule's default techniques (e.g. T1110.003 for password spraying). */
+  attack?: string[];
+  source?: string;
+  user?: string;
+  /** 0-based line shown first. */
+  primaryLine: number;
+  /** 0-based evidence lines, any order, may repeat. */
+  evidenceLines: Iterable<number>;
+  message: string;
+  evidence: Record<string, EvidenceValue>;
+  /** Extra identity for the fingerprint when one rule reports several findings per source. */
+  discriminator?: string;
+}
+
+/** Turns a detector's draft into a contract finding: severity, 1-based sorted lines, fingerprint. */
+export function makeFinding(draft: FindingDraft, file: string, maxEvidenceLines: number): Finding {
+  const unique = Array.from(new Set(draft.evidenceLines)).sort((a, b) => a - b);
+  let lines = unique.length > maxEvidenceLines ? unique.slice(0, maxEvidenceLines) : unique;
+  if (!lines.includes(draft.primaryLine)) {
+    lines = lines.length >= maxEvidenceLines ? lines.slice(0, maxEvidenceLines - 1) : lines;
+    lines.push(draft.primaryLine);
+    lines.sort((a, b) => a - b);
+  }
+  const confidence = roundConfidence(draft.confidence);
+  const finding: Finding = {
+    fingerprint: fingerprintOf(draft.rule, file, draft.source, draft.user, draft.discriminator),
+    rule: draft.rule,
+    title: draft.title,
+    severity: severityOf(confidence),
+    confidence,
+    attack: draft.attack ?? RULES[draft.rule].attack,
+    line: draft.primaryLine + 1,
+    lines: lines.map((l) => l + 1),
+    message: draft.message,
+    evidence: draft.evidence,
+  };
+  if (draft.source !== undefined) finding.source = draft.source;
+  if (draft.user !== undefined) finding.user = draft.user;
+  if (unique.length > lines.length) finding.evidence = { ...draft.evidence, evidenceLinesTotal: unique.length };
+  return finding;
+}
+
+/** Most severe first, then most confident, then earliest line. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return RANK[b.severity] - RANK[a.severity] || b.confidence - a.confidence || a.line - b.line;
+}
+
+/** Formats a duration in seconds the way an analyst reads it: 45s, 2m10s, 3h05m. */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
