@@ -65,6 +65,8 @@ export function detectFormat(sample: readonly string[], ctx: ParseContext): { fo
       bestShare = share;
     }
   }
+  // A sample no format understands (plain text) is generic, not whichever format came first.
+  if (bestShare <= 0) best = generic;
   // The fallback parses nearly anything; prefer a specific format that understands most lines.
   if (best.id === 'generic') {
     const specific = scores

@@ -1,0 +1,20 @@
+import type { LogFormat } from './types';
+import { parseAccessLine } from './accessLogFields';
+import { newStampOut } from '../time/webServerDates';
+
+/**
+ * Apache / nginx "combined" access log: the Common Log Format plus the quoted referrer and
+ * user agent, optionally after a vhost and followed by extra fields (see accessLogFields.ts).
+ * Lines without the referrer and user-agent fields are not this format (they are Common).
+ */
+export const apacheCombined: LogFormat = {
+  id: 'apache-combined',
+  label: 'Apache/nginx combined access log',
+  // Above Common (which also reads these lines): when both access formats understand a
+  // sample equally, the one with more fields wins.
+  specificity: 6,
+  createParser: () => {
+    const stamp = newStampOut();
+    return { parse: (text, line) => parseAccessLine(text, line, true, stamp) };
+  },
+};
