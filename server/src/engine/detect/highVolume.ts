@@ -1,0 +1,240 @@
+/**
+ * high-volume: one source sending far more, and far faster, than the rest of the population.
+ *
+ * Two populations, each compared only with itself:
+ *  - HTTP requests (per-source profiles): an application-layer request flood, T1499.002;
+ *  - firewall/kernel packet lines (kept here): a network-level flood, T1498.
+ *
+ * Signals, both robust z-scores over log(1 + x) (see robustStats.ts; spread floor ln 2):
+ *  - zPeak: the source's busiest clock minute. This is the rate signal and it is required:
+ *    a source that sends a lot at an ordinary pace (a feed reader, a crawler, a monitor
+ *    polling every 10 s) is busy, not flooding. `ml-outlier` still sees such sources.
+ *  - zCount: its total volume; agreeing with zPeak raises confidence.
+ * Fires when zPeak ≥ zThreshold and the source made ≥ minRequests requests. With fewer than
+ * MIN_POPULATION sources there is no population to be "far above" and the rule stays quiet.
+ * If the log has no timestamps at all (every peak is 0), zCount alone decides, capped at medium.
+ *
+ * Confidence (each term saturates; weights sum to 1):
+ *   0.10                                                base: both thresholds were met
+ * + 0.30 · saturate(zPeak − zThreshold, 2·zThreshold)    how far past the rate threshold
+ * + 0.10 · clamp(zCount / zThreshold, 0, 1)              the volume signal agrees
+ * + 0.35 · saturate(log2(requests per distinct path) − 1, 3)
+ *                                                       repetition, the flood's signature:
+ *                                                       floods hammer a few URLs (or ports);
+ *                                                       a browser loading a page with 100
+ *                                                       images, or a crawler, asks for each
+ *                                                       once (≤ 2 per path adds nothing)
+ * + 0.15 · saturate(share of the file's requests, 0.10)  (a small term, and only after
+ *                                                       minRequests: a 6-request source is never
+ *                                                       reported, whatever its share)
+ * So a page-load burst of distinct assets stays low to medium however fast it is, while a
+ * source hammering one URL at many times everyone's pace becomes high or critical.
+ * A steady source — active for ≥ 1 h with its busiest minute ≤ 2× its own mean rate — is
+ * automation at a constant pace (health checks, pollers), so its confidence is capped at 0.39
+ * (low): it is reported only when its pace itself is far above everyone else's.
+ */
+import type { Finding, LogRecord } from '../model';
+import { formatDuration, makeFinding, saturate } from '../score';
+import type { Detector, DetectorContext, DetectorFactory } from './types';
+import { copyString } from './sourceProfiles';
+import { LOG_COUNT_FLOOR, logCount, median, robustScale, robustZ } from './robustStats';
+
+/** Fewer sources than this and "far above the population" means nothing. */
+export const MIN_POPULATION = 5;
+/** A source active at least this long with an even pace is automation, not a flood. */
+const STEADY_MIN_SPAN_MS = 3_600_000;
+/** Busiest minute at most this many times the source's mean per-minute rate = "even pace". */
+const STEADY_MAX_BURST = 2;
+const STEADY_CAP = 0.39;
+const UNTIMED_CAP = 0.59;
+/** Per-source caps for the firewall aggregate. */
+const FIREWALL_LINES_CAP = 1000;
+const FIREWALL_PORTS_CAP = 256;
+
+/** What the rule needs from one source, whichever population it belongs to. */
+interface VolumeView {
+  source: string;
+  count: number;
+  peakPerMinute: number;
+  peakLine: number;
+  firstTime: number;
+  lastTime: number;
+  /** Distinct paths (HTTP) or destination ports (firewall). */
+  distinctTargets: number;
+  lines: number[];
+}
+
+interface FirewallProfile extends VolumeView {
+  ports: Set<number>;
+  minute: number;
+  minuteCount: number;
+}
+
+export const createHighVolumeDetector: DetectorFactory = (): Detector => {
+  const firewall = new Map<string, FirewallProfile>();
+
+  function observe(record: LogRecord): void {
+    if (record.kind !== 'firewall' || record.source === undefined) return;
+    let p = firewall.get(record.source);
+    if (!p) {
+      p = {
+        source: copyString(record.source),
+        count: 0,
+        peakPerMinute: 0,
+        peakLine: record.line,
+        firstTime: NaN,
+        lastTime: NaN,
+        distinctTargets: 0,
+        lines: [],
+        ports: new Set(),
+        minute: NaN,
+        minuteCount: 0,
+      };
+      firewall.set(p.source, p);
+    }
+    p.count++;
+    if (p.lines.length < FIREWALL_LINES_CAP) p.lines.push(record.line);
+    if (record.destinationPort !== undefined && p.ports.size < FIREWALL_PORTS_CAP) {
+      p.ports.add(record.destinationPort);
+      p.distinctTargets = p.ports.size;
+    }
+    const t = record.time;
+    if (Number.isFinite(t)) {
+      if (!(t >= p.firstTime)) p.firstTime = t;
+      if (!(t <= p.lastTime)) p.lastTime = t;
+      const minute = Math.floor(t / 60_000);
+      if (minute === p.minute) p.minuteCount++;
+      else {
+        p.minute = minute;
+        p.minuteCount = 1;
+      }
+      if (p.minuteCount > p.peakPerMinute) {
+        p.peakPerMinute = p.minuteCount;
+        p.peakLine = record.line;
+      }
+    }
+  }
+
+  function finish(ctx: DetectorContext): Finding[] {
+    const http: VolumeView[] = ctx.profiles.httpProfiles().map((p) => ({
+      source: p.source,
+      count: p.requests,
+      peakPerMinute: p.peakPerMinute,
+      peakLine: p.peakLine,
+      firstTime: p.firstTime,
+      lastTime: p.lastTime,
+      distinctTargets: p.paths.size,
+      lines: p.lines,
+    }));
+    return [
+      ...assessPopulation(http, 'http', ctx),
+      ...assessPopulation(Array.from(firewall.values()), 'firewall', ctx),
+    ];
+  }
+
+  return { rule: 'high-volume', observe, finish };
+};
+
+function assessPopulation(population: VolumeView[], layer: 'http' | 'firewall', ctx: DetectorContext): Finding[] {
+  if (population.length < MIN_POPULATION) return [];
+  const { zThreshold, minRequests } = ctx.config.rules['high-volume'];
+  const n = population.length;
+  const counts = new Float64Array(n);
+  const peaks = new Float64Array(n);
+  let total = 0;
+  let timed = false;
+  for (let i = 0; i < n; i++) {
+    const p = population[i];
+    counts[i] = logCount(p.count);
+    peaks[i] = logCount(p.peakPerMinute);
+    total += p.count;
+    if (p.peakPerMinute > 0) timed = true;
+  }
+  const countScale = robustScale(counts, LOG_COUNT_FLOOR);
+  const peakScale = robustScale(peaks, LOG_COUNT_FLOOR);
+  let medianCount = NaN;
+  let medianPeak = NaN;
+
+  const unit = layer === 'http' ? 'requests' : 'packets';
+  const targetUnit = layer === 'http' ? 'path' : 'port';
+  const out: Finding[] = [];
+  for (let i = 0; i < n; i++) {
+    const p = population[i];
+    if (p.count < minRequests || ctx.isAllowed(p.source)) continue;
+    const zCount = robustZ(counts[i], countScale);
+    const zPeak = robustZ(peaks[i], peakScale);
+    if (timed ? zPeak < zThreshold : zCount < zThreshold) continue;
+    if (Number.isNaN(medianCount)) {
+      medianCount = median(population.map((q) => q.count));
+      medianPeak = median(population.map((q) => q.peakPerMinute));
+    }
+
+    const spanMs = Number.isFinite(p.firstTime) ? p.lastTime - p.firstTime : 0;
+    const meanPerMinute = p.count / Math.max(1, spanMs / 60_000);
+    const steady = spanMs >= STEADY_MIN_SPAN_MS && p.peakPerMinute <= STEADY_MAX_BURST * meanPerMinute;
+    const perTarget = p.count / Math.max(1, p.distinctTargets);
+    const share = p.count / total;
+
+    const repetition = 0.35 * saturate(Math.log2(perTarget) - 1, 3);
+    const shareTerm = 0.15 * saturate(share, 0.1);
+    let confidence = timed
+      ? 0.1 +
+        0.3 * saturate(zPeak - zThreshold, 2 * zThreshold) +
+        0.1 * Math.min(1, Math.max(0, zCount / zThreshold)) +
+        repetition +
+        shareTerm
+      : 0.1 + 0.4 * saturate(zCount - zThreshold, 2 * zThreshold) + repetition + shareTerm;
+    if (!timed) confidence = Math.min(confidence, UNTIMED_CAP);
+    if (steady) confidence = Math.min(confidence, STEADY_CAP);
+
+    const peakText = timed ? ` (peak ${fmt(p.peakPerMinute)}/min)` : '';
+    const zText = timed
+      ? `z = ${zCount.toFixed(1)}; peak z = ${zPeak.toFixed(1)} vs a median peak of ${fmt(medianPeak)}/min`
+      : `z = ${zCount.toFixed(1)}; no timestamps, so no rate`;
+    const steadyText = steady
+      ? `; an even pace for ${formatDuration(spanMs / 1000)} (busiest minute ≤ ${STEADY_MAX_BURST}× its mean): automation rather than a flood`
+      : '';
+    out.push(
+      makeFinding(
+        {
+          rule: 'high-volume',
+          title: layer === 'http' ? `High request volume from ${p.source}` : `High packet volume from ${p.source}`,
+          confidence,
+          attack: layer === 'http' ? ['T1499.002'] : ['T1498'],
+          source: p.source,
+          primaryLine: timed ? p.peakLine : p.lines[0] ?? p.peakLine,
+          evidenceLines: p.lines,
+          message:
+            `${fmt(p.count)} ${unit} from ${p.source}${peakText} vs a median of ${fmt(medianCount)} ` +
+            `(${zText}); threshold z ≥ ${zThreshold}${steadyText}`,
+          evidence: {
+            layer,
+            [unit]: p.count,
+            peakPerMinute: p.peakPerMinute,
+            medianCount,
+            medianPeakPerMinute: medianPeak,
+            zCount: round2(zCount),
+            zPeak: round2(zPeak),
+            meanPerMinute: round2(meanPerMinute),
+            spanSeconds: Math.round(spanMs / 1000),
+            [`${unit}Per${targetUnit === 'path' ? 'Path' : 'Port'}`]: round2(perTarget),
+            share: round2(share),
+            steady,
+            population: n,
+          },
+        },
+        ctx.file,
+        ctx.config.maxEvidenceLines,
+      ),
+    );
+  }
+  return out;
+}
+
+function fmt(x: number): string {
+  return Number.isInteger(x) ? x.toLocaleString('en-US') : x.toLocaleString('en-US', { maximumFractionDigits: 1 });
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}

@@ -1,0 +1,157 @@
+/**
+ * ml-outlier: a source whose overall behaviour an Isolation Forest isolates far sooner than
+ * everyone else's (isolationForest.ts wraps ml-isolation-forest: subsampled, seeded, with the
+ * paper's normaliser).
+ *
+ * One vector per HTTP source, from its profile: requests, rate (requests per minute over its
+ * active span, at least one minute), distinct paths, 4xx share, 5xx share, bytes total, bytes
+ * max, distinct user agents, off-hours share, POST share. Counts are log1p-scaled (they span
+ * orders of magnitude), then every feature is turned into a robust z against the population
+ * (median and 1.4826·MAD, floors ln 2 for log-counts and 0.05 for shares; robustStats.ts).
+ * The forest does not need the z (its splits ignore scale); the explanation does: the message
+ * names the three features with the largest |z|, raw value against the population median.
+ *
+ * Every source is scored; those with s ≥ scoreThreshold are reported, and only when there are
+ * at least minSources sources (fewer, and there is no "usual" to be isolated from).
+ * Same records and seed → same scores (seeded draws).
+ *
+ * Confidence = clamp((s − 0.5) / 0.5, 0, 1): s = 0.5 is an ordinary point (its path is as long
+ * as the average), s → 1 is isolated at once. So 0.6 → 0.2 (low), 0.75 → 0.5 (medium),
+ * 0.9 → 0.8 (high), above 0.9 critical.
+ */
+import type { Finding } from '../model';
+import { makeFinding } from '../score';
+import type { Detector, DetectorContext, DetectorFactory } from './types';
+import type { SourceProfile } from './sourceProfiles';
+import { LOG_COUNT_FLOOR, logCount, median, robustScale, robustZ } from './robustStats';
+import { averagePathLength, isolationScores } from './isolationForest';
+import { formatBytes } from './dataExfiltration';
+
+/** Spread floor of share features: 5 percentage points. */
+const SHARE_FLOOR = 0.05;
+/** Features named in the message. */
+const EXPLAINED_FEATURES = 3;
+
+type FeatureKind = 'count' | 'share' | 'bytes' | 'rate';
+
+interface Feature {
+  name: string;
+  /** Evidence key. */
+  key: string;
+  kind: FeatureKind;
+  raw(p: SourceProfile): number;
+}
+
+const FEATURES: readonly Feature[] = [
+  { name: 'requests', key: 'requests', kind: 'count', raw: (p) => p.requests },
+  { name: 'rate', key: 'perMinute', kind: 'rate', raw: (p) => p.requests / Math.max(1, activeMinutes(p)) },
+  { name: 'distinct paths', key: 'distinctPaths', kind: 'count', raw: (p) => p.paths.size },
+  { name: '4xx share', key: 'share4xx', kind: 'share', raw: (p) => p.status4xx / p.requests },
+  { name: '5xx share', key: 'share5xx', kind: 'share', raw: (p) => p.status5xx / p.requests },
+  { name: 'bytes total', key: 'bytesTotal', kind: 'bytes', raw: (p) => p.bytesTotal },
+  { name: 'largest response', key: 'bytesMax', kind: 'bytes', raw: (p) => p.bytesMax },
+  { name: 'distinct user agents', key: 'userAgents', kind: 'count', raw: (p) => p.agents.size },
+  { name: 'off-hours share', key: 'offHoursShare', kind: 'share', raw: (p) => (p.events > 0 ? p.offHours / p.events : 0) },
+  { name: 'POST share', key: 'postShare', kind: 'share', raw: (p) => p.posts / p.requests },
+];
+
+function activeMinutes(p: SourceProfile): number {
+  return Number.isFinite(p.firstTime) ? (p.lastTime - p.firstTime) / 60_000 : 0;
+}
+
+/** The scaled value the statistics and the forest see. */
+function scaled(kind: FeatureKind, raw: number): number {
+  return kind === 'share' ? raw : logCount(raw);
+}
+
+export const createMlOutlierDetector: DetectorFactory = (): Detector => ({
+  rule: 'ml-outlier',
+  // Everything it needs is in the shared per-source profiles.
+  observe: () => undefined,
+  finish,
+});
+
+function finish(ctx: DetectorContext): Finding[] {
+  const settings = ctx.config.rules['ml-outlier'];
+  const profiles = ctx.profiles.httpProfiles();
+  const n = profiles.length;
+  if (n < Math.max(3, settings.minSources)) return [];
+  const width = FEATURES.length;
+
+  const raw = FEATURES.map((f) => Float64Array.from(profiles, (p) => f.raw(p)));
+  const scales = FEATURES.map((f, c) =>
+    robustScale(
+      raw[c].map((x) => scaled(f.kind, x)),
+      f.kind === 'share' ? SHARE_FLOOR : LOG_COUNT_FLOOR,
+    ),
+  );
+  const rows: Float64Array[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = new Float64Array(width);
+    for (let c = 0; c < width; c++) row[c] = robustZ(scaled(FEATURES[c].kind, raw[c][i]), scales[c]);
+    rows[i] = row;
+  }
+  const result = isolationScores(rows, { trees: settings.trees, sampleSize: settings.sampleSize, seed: settings.seed });
+
+  const medians: number[] = [];
+  const out: Finding[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = result.scores[i];
+    if (!(s >= settings.scoreThreshold)) continue;
+    const p = profiles[i];
+    if (ctx.isAllowed(p.source)) continue;
+    if (medians.length === 0) for (let c = 0; c < width; c++) medians.push(median(raw[c]));
+    const top = Array.from({ length: width }, (_, c) => c)
+      .sort((a, b) => Math.abs(rows[i][b]) - Math.abs(rows[i][a]) || a - b)
+      .slice(0, EXPLAINED_FEATURES);
+    const explained = top
+      .map((c) => `${FEATURES[c].name} ${formatValue(FEATURES[c].kind, raw[c][i])} (median ${formatValue(FEATURES[c].kind, medians[c])})`)
+      .join(', ');
+    const evidence: Record<string, number | string[] | string> = {
+      score: round(s, 3),
+      pathLength: round(result.pathLengths[i], 2),
+      averagePathLength: round(averagePathLength(result.sampleSize), 2),
+      sampleSize: result.sampleSize,
+      population: n,
+      topFeatures: top.map((c) => FEATURES[c].name),
+    };
+    for (let c = 0; c < width; c++) evidence[FEATURES[c].key] = round(raw[c][i], 4);
+    out.push(
+      makeFinding(
+        {
+          rule: 'ml-outlier',
+          title: `Unusual behaviour of ${p.source}`,
+          confidence: Math.min(1, Math.max(0, (s - 0.5) / 0.5)),
+          source: p.source,
+          primaryLine: p.lines[0] ?? 0,
+          evidenceLines: p.lines,
+          message:
+            `${p.source} isolated after ${result.pathLengths[i].toFixed(1)} splits on average (score ${s.toFixed(2)}; ` +
+            `threshold ${settings.scoreThreshold} among ${n.toLocaleString('en-US')} sources): ${explained}`,
+          evidence,
+        },
+        ctx.file,
+        ctx.config.maxEvidenceLines,
+      ),
+    );
+  }
+  return out;
+}
+
+function formatValue(kind: FeatureKind, x: number): string {
+  switch (kind) {
+    case 'share':
+      return `${Math.round(x * 100)}%`;
+    case 'bytes':
+      return formatBytes(x);
+    case 'rate':
+      return `${x < 10 ? x.toFixed(2) : Math.round(x).toLocaleString('en-US')}/min`;
+    default:
+      return Math.round(x).toLocaleString('en-US');
+  }
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

@@ -1,0 +1,361 @@
+/**
+ * Rule `url-scan`: one source requesting many distinct paths within a sliding window, most of
+ * them answered 4xx — forced browsing and content discovery (T1595.003).
+ *
+ * Trigger (configurable): ≥ `distinctPaths` distinct paths (query strings ignored) and a 4xx
+ * share ≥ `minErrorRatio` among the source's requests in `windowSeconds`. The window slides
+ * over the requests in line order; its right edge is the latest time seen, so a log that is
+ * only roughly sorted (seconds of jitter) gets an exact window and a shuffled log a fair
+ * approximation. Lines without a time stay in the window of the source's previous line.
+ *
+ * Confidence of the reported (busiest) window:
+ *   0.45                                        at the thresholds: medium
+ * + 0.20 · saturate(paths / threshold − 1, 1)   how far past the path threshold
+ * + 0.15 · (4xx share − min) / (1 − min)        how far past the error threshold
+ * + 0.10 · saturate(paths per minute / 30, 1)   speed: tools, not people
+ * + 0.10 · saturate(well-known probe paths / 3, 1)  /.env, /.git/config, /wp-admin ...
+ * A crawler at normal rates gets 2xx answers and never reaches the error threshold.
+ *
+ * Small probes: a source below the path threshold that still asked, within one window, for
+ * ≥ 5 distinct well-known sensitive paths (/.env, /.git/config, /phpmyadmin, /backup.zip ...)
+ * and was refused (4xx) each time is reported with low-to-medium confidence:
+ *   0.30 + 0.15 · saturate(probe paths − 5, 5) + 0.05 · [every request in the window was 4xx]
+ * Nobody types five of these by accident, but five refusals also show nothing was found.
+ */
+import type { EvidenceValue, Finding, LogRecord } from '../model';
+import type { Detector, DetectorContext, DetectorFactory } from './types';
+import { formatDuration, makeFinding, saturate } from '../score';
+import { copyString } from './sourceProfiles';
+
+/** Well-known probe paths answered 4xx that make a small probe worth reporting. */
+export const SMALL_PROBE_MIN_PATHS = 5;
+
+/**
+ * Paths scanners ask every server for: dot-files and VCS metadata, admin consoles, backups
+ * and dumps, configuration files, debug pages, and known-vulnerable components.
+ */
+const PROBE_PATH =
+  /(?:^|\/)(?:\.env(?:\.[\w-]{1,20})?$|\.(?:git|svn|hg|bzr|aws|ssh|docker)(?:\/|$)|\.ds_store$|\.ht(?:access|passwd)$|\.bash_history$|\.npmrc$|wp-admin(?:\/|$)|wp-login\.php$|wp-config\.php|xmlrpc\.php$|php-?my-?admin|pma(?:\/|$)|myadmin(?:\/|$)|mysqladmin|adminer[\w.-]{0,10}\.php$|admin(?:istrator)?(?:\/|$|\.php$)|backups?(?:\/|$)|(?:backup|back|bak|site|www|db|database|dump|data|old|web|html|public_html|wwwroot|archive)[\w.-]{0,20}\.(?:zip|tar|tar\.gz|tgz|sql|bak|rar|7z|gz)$|config(?:uration)?\.(?:php|inc|json|ya?ml|bak|old)$|web\.config$|server-(?:status|info)$|(?:php)?info\.php$|phpinfo|test\.php$|shell\.php$|cgi-bin(?:\/|$)|manager\/html|actuator(?:\/|$)|jmx-console|vendor\/phpunit|solr\/admin|boaform|hnap1|owa\/auth|telescope\/requests|_profiler|\.vscode\/|\.idea\/)/i;
+
+export function isProbePath(path: string): boolean {
+  return PROBE_PATH.test(path);
+}
+
+/** One distinct path of one source, while it has requests in the window. */
+interface PathEntry {
+  path: string;
+  /** Key in the shared map: source, NUL, path. */
+  key: string;
+  /** Requests for it in the window. */
+  inWindow: number;
+  /** 4xx answers for it in the window. */
+  refusedInWindow: number;
+  /** 1 when it is a well-known probe path, 0 when not, -1 until first needed. */
+  probe: number;
+}
+
+/** The busiest window that met the trigger (or the small-probe condition). */
+interface WindowSnapshot {
+  distinct: number;
+  requests: number;
+  errors: number;
+  probes: number;
+  durationMs: number;
+  /** 0-based line at which this window was reached. */
+  line: number;
+}
+
+/**
+ * What one source has in the window (counters only: the requests themselves are in the
+ * shared deque) and what it has shown so far. Kept small: logs have sources by the hundred
+ * thousand, most with a handful of requests.
+ */
+class SourceWindow {
+  requests = 0;
+  errors = 0;
+  distinct = 0;
+  probeDistinct = 0;
+  /** Sequence numbers of this source's oldest and newest request in the window (-1: none). */
+  headSeq = -1;
+  tailSeq = -1;
+  maxTime = -Infinity;
+  lastTime = 0;
+
+  /** First line that met the trigger, the busiest window, and the lines of triggering windows. */
+  crossLine = -1;
+  best: WindowSnapshot | null = null;
+  evidence: number[] | null = null;
+  /** Sequence number of the last request added to the evidence (-1: none). */
+  evidenceLast = -1;
+  /** Same for small probes. */
+  probeBest: WindowSnapshot | null = null;
+  probeEvidence: number[] | null = null;
+  probeLast = -1;
+  probeExamples: string[] | null = null;
+  otherExamples: string[] | null = null;
+
+  constructor(readonly source: string | undefined) {}
+
+  noteExample(entry: PathEntry): void {
+    const list = entry.probe === 1 ? (this.probeExamples ??= []) : (this.otherExamples ??= []);
+    if (list.length < 3 && !list.includes(entry.path)) list.push(entry.path);
+  }
+}
+
+/**
+ * The window of every source at once: requests in arrival order in one deque (parallel
+ * arrays), each linked to the same source's next request, so evicting by time and walking
+ * one source's requests are both cheap and memory follows the window, not the file.
+ */
+class Windows {
+  readonly bySource = new Map<string, SourceWindow>();
+  private readonly entries = new Map<string, PathEntry>();
+  private times: number[] = [];
+  private owners: SourceWindow[] = [];
+  private paths: PathEntry[] = [];
+  /** line · 2 + (1 when answered 4xx). */
+  private packed: number[] = [];
+  /** Sequence number of the same source's next request (-1: none yet). */
+  private next: number[] = [];
+  private head = 0;
+  /** Sequence number of index 0 (requests dropped by compaction). */
+  private base = 0;
+  private maxTime = -Infinity;
+
+  constructor(
+    private readonly distinctPaths: number,
+    private readonly minErrorRatio: number,
+    private readonly windowMs: number,
+    private readonly maxLines: number,
+  ) {}
+
+  add(source: string | undefined, path: string, status: number, time: number, line: number): void {
+    const sourceKey = source ?? '';
+    let w = this.bySource.get(sourceKey);
+    if (!w) {
+      w = new SourceWindow(source === undefined ? undefined : copyString(source));
+      this.bySource.set(w.source ?? '', w);
+    }
+    const t = Number.isFinite(time) ? time : w.lastTime;
+    w.lastTime = t;
+    if (t < this.maxTime - this.windowMs) return; // older than the window: a shuffled log
+    if (t > this.maxTime) {
+      this.maxTime = t;
+      this.evict(t - this.windowMs);
+    }
+    if (t > w.maxTime || w.headSeq < 0) w.maxTime = t;
+
+    const key = sourceKey + '\u0000' + path;
+    let entry = this.entries.get(key);
+    if (!entry) {
+      const flat = copyString(key);
+      entry = { path: flat.slice(sourceKey.length + 1), key: flat, inWindow: 0, refusedInWindow: 0, probe: -1 };
+      this.entries.set(flat, entry);
+    }
+    if (entry.inWindow++ === 0) w.distinct++;
+    const refused = status >= 400 && status < 500;
+    w.requests++;
+    if (refused) {
+      w.errors++;
+      if (entry.probe < 0) entry.probe = isProbePath(entry.path) ? 1 : 0;
+      if (entry.refusedInWindow++ === 0 && entry.probe === 1) w.probeDistinct++;
+    }
+    const seq = this.base + this.times.length;
+    this.times.push(t);
+    this.owners.push(w);
+    this.paths.push(entry);
+    this.packed.push(line * 2 + (refused ? 1 : 0));
+    this.next.push(-1);
+    if (w.tailSeq >= this.base + this.head) this.next[w.tailSeq - this.base] = seq;
+    else w.headSeq = seq;
+    w.tailSeq = seq;
+
+    const duration = w.maxTime - this.times[w.headSeq - this.base];
+    if (w.distinct >= this.distinctPaths && w.errors >= this.minErrorRatio * w.requests) {
+      if (w.crossLine < 0) w.crossLine = line;
+      const b = w.best;
+      if (!b || w.distinct > b.distinct || (w.distinct === b.distinct && w.errors * b.requests > b.errors * w.requests)) {
+        w.best = { distinct: w.distinct, requests: w.requests, errors: w.errors, probes: w.probeDistinct, durationMs: duration, line };
+      }
+      this.collect(w, false);
+    } else if (w.probeDistinct >= SMALL_PROBE_MIN_PATHS) {
+      const b = w.probeBest;
+      if (!b || w.probeDistinct > b.probes) {
+        w.probeBest = { distinct: w.distinct, requests: w.requests, errors: w.errors, probes: w.probeDistinct, durationMs: duration, line };
+      }
+      this.collect(w, true);
+    }
+  }
+
+  /**
+   * Adds the source's requests in the window that were not added yet (each request at most
+   * once: linear overall). For small probes only the refused probe paths are evidence.
+   */
+  private collect(w: SourceWindow, probesOnly: boolean): void {
+    const list = probesOnly ? (w.probeEvidence ??= []) : (w.evidence ??= []);
+    const last = probesOnly ? w.probeLast : w.evidenceLast;
+    // continue after the last request collected while it is still in the window
+    let seq = last >= w.headSeq && last >= 0 ? this.next[last - this.base] : w.headSeq;
+    for (; seq >= 0; seq = this.next[seq - this.base]) {
+      const i = seq - this.base;
+      const refused = (this.packed[i] & 1) === 1;
+      const entry = this.paths[i];
+      if (!probesOnly || (refused && entry.probe === 1)) {
+        if (list.length < this.maxLines) list.push(Math.floor(this.packed[i] / 2));
+        if (refused) w.noteExample(entry);
+      }
+    }
+    if (probesOnly) w.probeLast = w.tailSeq;
+    else w.evidenceLast = w.tailSeq;
+  }
+
+  private evict(oldest: number): void {
+    const times = this.times;
+    while (this.head < times.length && times[this.head] < oldest) {
+      const w = this.owners[this.head];
+      const entry = this.paths[this.head];
+      const refused = (this.packed[this.head] & 1) === 1;
+      w.requests--;
+      if (--entry.inWindow === 0) w.distinct--;
+      if (refused) {
+        w.errors--;
+        if (--entry.refusedInWindow === 0 && entry.probe === 1) w.probeDistinct--;
+      }
+      // paths that left the window are forgotten
+      if (entry.inWindow === 0 && entry.refusedInWindow === 0) this.entries.delete(entry.key);
+      const seq = this.base + this.head;
+      const nextSeq = this.next[this.head];
+      if (w.headSeq === seq) w.headSeq = nextSeq;
+      if (w.tailSeq === seq) {
+        w.headSeq = -1;
+        w.tailSeq = -1;
+      }
+      this.head++;
+    }
+    // compact now and then so the arrays hold about one window
+    if (this.head > 4096 && this.head * 2 > times.length) {
+      const n = this.head;
+      this.times.splice(0, n);
+      this.owners.splice(0, n);
+      this.paths.splice(0, n);
+      this.packed.splice(0, n);
+      this.next.splice(0, n);
+      this.base += n;
+      this.head = 0;
+    }
+  }
+}
+
+export const createUrlScanDetector: DetectorFactory = (config): Detector => {
+  const settings = config.rules['url-scan'];
+  const distinctPaths = Math.max(1, settings.distinctPaths);
+  const minErrorRatio = Math.min(1, Math.max(0, settings.minErrorRatio));
+  const windowMs = Math.max(1, settings.windowSeconds) * 1000;
+  const windows = new Windows(distinctPaths, minErrorRatio, windowMs, Math.max(1, config.maxEvidenceLines));
+
+  return {
+    rule: 'url-scan',
+
+    observe(record: LogRecord): void {
+      if (record.kind !== 'http' || record.path === undefined) return;
+      windows.add(record.source, record.path, record.status ?? 0, record.time, record.line);
+    },
+
+    finish(ctx: DetectorContext): Finding[] {
+      const findings: Finding[] = [];
+      for (const w of windows.bySource.values()) {
+        if (!w.best && !w.probeBest) continue;
+        if (w.source !== undefined && ctx.isAllowed(w.source)) continue;
+        const draft = w.best ? scanDraft(w, w.best, distinctPaths, minErrorRatio, windowMs) : probeDraft(w, w.probeBest!);
+        findings.push(makeFinding(draft, ctx.file, ctx.config.maxEvidenceLines));
+      }
+      return findings;
+    },
+  };
+};
+
+function examples(w: SourceWindow): string[] {
+  return [...(w.probeExamples ?? []), ...(w.otherExamples ?? [])].slice(0, 3);
+}
+
+/** A configured window as people write it: 10m, 1h, 90s. */
+function windowLabel(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds % 60 === 0) return `${seconds / 60}m`;
+  return formatDuration(seconds);
+}
+
+function percent(x: number): string {
+  return `${Math.round(x * 100)}%`;
+}
+
+function scanDraft(w: SourceWindow, b: WindowSnapshot, threshold: number, minRatio: number, windowMs: number) {
+  const share = b.requests > 0 ? b.errors / b.requests : 0;
+  const minutes = Math.max(b.durationMs, 1000) / 60_000;
+  const perMinute = b.distinct / minutes;
+  const errOver = minRatio < 1 ? Math.min(1, Math.max(0, (share - minRatio) / (1 - minRatio))) : 1;
+  const confidence =
+    0.45 +
+    0.2 * saturate(b.distinct / threshold - 1, 1) +
+    0.15 * errOver +
+    // 30 new paths a minute is far beyond reading pages
+    0.1 * saturate(perMinute / 30, 1) +
+    0.1 * saturate(b.probes / 3, 1);
+  const who = w.source ?? 'an unknown source';
+  const ex = examples(w);
+  const message =
+    `${b.distinct} distinct paths from ${who} in ${formatDuration(b.durationMs / 1000)}, ${percent(share)} answered 4xx` +
+    `${ex.length ? ` (e.g. ${ex.join(', ')})` : ''}; threshold ${threshold} paths, ${percent(minRatio)} 4xx in ${windowLabel(windowMs / 1000)}`;
+  const evidence: Record<string, EvidenceValue> = {
+    distinctPaths: b.distinct,
+    requests: b.requests,
+    errorRatio: Math.round(share * 1000) / 1000,
+    windowSeconds: Math.round(b.durationMs / 1000),
+    pathsPerMinute: Math.round(perMinute * 10) / 10,
+    probePaths: b.probes,
+    examplePaths: ex,
+    thresholdPaths: threshold,
+    thresholdErrorRatio: minRatio,
+    thresholdWindowSeconds: windowMs / 1000,
+  };
+  return {
+    rule: 'url-scan' as const,
+    title: `URL scan from ${who}`,
+    confidence,
+    source: w.source,
+    primaryLine: w.crossLine,
+    evidenceLines: w.evidence ?? [],
+    message,
+    evidence,
+  };
+}
+
+function probeDraft(w: SourceWindow, b: WindowSnapshot) {
+  const allRefused = b.requests > 0 && b.errors === b.requests;
+  // five probes is the floor; five more give ~63% of the remaining 0.15
+  const confidence = 0.3 + 0.15 * saturate(b.probes - SMALL_PROBE_MIN_PATHS, 5) + (allRefused ? 0.05 : 0);
+  const who = w.source ?? 'an unknown source';
+  const ex = (w.probeExamples ?? []).slice(0, 3);
+  const message =
+    `${b.probes} well-known sensitive paths probed by ${who} in ${formatDuration(b.durationMs / 1000)}, all refused (4xx)` +
+    `${ex.length ? ` (e.g. ${ex.join(', ')})` : ''}; below the URL-scan threshold, reported from ${SMALL_PROBE_MIN_PATHS} such paths`;
+  const evidence: Record<string, EvidenceValue> = {
+    probePaths: b.probes,
+    distinctPaths: b.distinct,
+    requests: b.requests,
+    errorRatio: b.requests > 0 ? Math.round((b.errors / b.requests) * 1000) / 1000 : 0,
+    windowSeconds: Math.round(b.durationMs / 1000),
+    examplePaths: ex,
+    smallProbe: true,
+  };
+  return {
+    rule: 'url-scan' as const,
+    title: `Probe of sensitive paths from ${who}`,
+    confidence,
+    source: w.source,
+    primaryLine: b.line,
+    evidenceLines: w.probeEvidence ?? [],
+    message,
+    evidence,
+  };
+}
