@@ -12,7 +12,9 @@
  *
  * Year-less dates are the log's wall clock read as UTC (offsetMinutes 0), in the reference
  * year — or the one before when the date would lie more than a day after the reference
- * instant (a December line read in January). ISO stamps keep their own offset.
+ * instant (a December line read in January). ISO stamps keep their own offset; after one a
+ * tag is required ("2024-… app.py ERROR: x" is an application log, not syslog), while after a
+ * BSD stamp a host and free text are enough.
  *
  * The header is read with char tests and indexOf only; the message goes to the
  * AuthMessageReader, which knows sshd, PAM, su, sudo, dropbear and packet-filter lines.
