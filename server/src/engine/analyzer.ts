@@ -11,9 +11,9 @@ import { compareFindings } from './score';
 import { LineSplitter, splitText } from './lineSplitter';
 
 /** Non-empty lines looked at before the format is chosen. */
-const SNIFF_LINES = 64;
+export const SNIFF_LINES = 64;
 /** Lines (empty or not) after which the format is chosen whatever the sample holds. */
-const SNIFF_MAX_LINES = 1000;
+export const SNIFF_MAX_LINES = 1000;
 
 export interface AnalyzerOptions {
   /** The path reported in findings and fingerprints. */
@@ -50,9 +50,7 @@ export class Analyzer {
   };
   private format: LogFormat | undefined;
   private formatScores: FormatScore[] = [];
-  private parser: LineParser | undefined;
-  /** Parsers tried, in order, when the chosen one does not understand a line (mixed logs). */
-  private fallbacks: LineParser[] = [];
+  private chain: ParserChain | undefined;
   private sniffed: { text: string; line: number }[] | undefined = [];
   private sniffedNonEmpty = 0;
   private readonly detectors: Detector[];
@@ -64,15 +62,7 @@ export class Analyzer {
 
   constructor(private readonly options: AnalyzerOptions) {
     const { config } = options;
-    const referenceTime = options.referenceTime ?? Date.now();
-    this.parseContext = {
-      referenceTime,
-      referenceYear: config.referenceYear ?? new Date(referenceTime).getUTCFullYear(),
-    };
-    if (config.referenceYear !== undefined) {
-      // A configured year means "dates are in this year": don't roll them back past its end.
-      this.parseContext.referenceTime = Date.UTC(config.referenceYear + 1, 0, 1) - 1;
-    }
+    this.parseContext = createParseContext(config, options.referenceTime);
     this.detectors = createDetectors(config);
     this.profiles = new SourceProfiles(new WorkingHoursClock(config.workingHours));
     this.allowlist = new IpAllowlist(config.allowlist);
@@ -106,6 +96,24 @@ export class Analyzer {
       if (text.trim().length > 0) this.sniffedNonEmpty++;
       if (this.sniffedNonEmpty >= SNIFF_LINES || this.sniffed.length >= SNIFF_MAX_LINES) this.decide();
     } else this.parseLine(text, line);
+    this.busyMs += performance.now() - t0;
+  }
+
+  /**
+   * Feeds the next line already parsed elsewhere (`record` null: blank or not understood).
+   * The editor's per-document analysis keeps each line's record and rebuilds the detectors
+   * from them without parsing again. Don't mix with `pushLine` on one analyzer.
+   */
+  pushParsed(text: string, record: LogRecord | null): void {
+    const t0 = performance.now();
+    this.sniffed = undefined; // the caller chose the format
+    this.stats.lines++;
+    const max = this.options.config.maxLineLength;
+    if (text.length > max) {
+      this.stats.longLines++;
+      text = text.slice(0, max);
+    }
+    this.observe(text, record);
     this.busyMs += performance.now() - t0;
   }
 
@@ -192,23 +200,17 @@ export class Analyzer {
 
   private choose(format: LogFormat): void {
     this.format = format;
-    this.parser = format.createParser(this.parseContext);
-    // Other formats seen in the sample back the chosen one up on mixed files; the generic
-    // fallback comes last so that a line with a timestamp is never simply dropped.
-    const others = this.formatScores
-      .filter((s) => s.share > 0 && s.format !== format.id && s.format !== 'generic')
-      .sort((a, b) => b.share - a.share)
-      .map((s) => formatById(s.format)!.createParser(this.parseContext));
-    const generic = format.id === 'generic' ? [] : [formatById('generic')!.createParser(this.parseContext)];
-    this.fallbacks = [...others, ...generic];
+    this.chain = new ParserChain(format, this.formatScores, this.parseContext);
   }
 
   private parseLine(text: string, line: number): void {
-    if (text.length === 0 || isBlank(text)) return;
-    let record = safeParse(this.parser!, text, line);
-    for (let i = 0; !record && i < this.fallbacks.length; i++) record = safeParse(this.fallbacks[i], text, line);
+    if (isBlankLine(text)) return;
+    this.observe(text, this.chain!.parse(text, line));
+  }
+
+  private observe(text: string, record: LogRecord | null): void {
     if (!record) {
-      this.stats.skipped++;
+      if (!isBlankLine(text)) this.stats.skipped++;
       return;
     }
     this.stats.parsed++;
@@ -230,6 +232,49 @@ export class Analyzer {
   }
 }
 
+/** The parse context of a file: the year and instant year-less dates are read against. */
+export function createParseContext(config: EngineConfig, referenceTime = Date.now()): ParseContext {
+  if (config.referenceYear !== undefined) {
+    // A configured year means "dates are in this year": don't roll them back past its end.
+    return { referenceYear: config.referenceYear, referenceTime: Date.UTC(config.referenceYear + 1, 0, 1) - 1 };
+  }
+  return { referenceTime, referenceYear: new Date(referenceTime).getUTCFullYear() };
+}
+
+/**
+ * The parsers one file's lines go through, in order: the chosen format's, then the other
+ * formats seen in the sample (mixed logs), then the generic fallback so that a line with a
+ * timestamp is never simply dropped.
+ */
+export class ParserChain {
+  /** The formats tried, in order: two chains with the same key parse every line alike. */
+  readonly key: string;
+  private readonly parsers: LineParser[];
+
+  constructor(
+    readonly format: LogFormat,
+    scores: readonly FormatScore[],
+    ctx: ParseContext,
+  ) {
+    const others = scores
+      .filter((s) => s.share > 0 && s.format !== format.id && s.format !== 'generic')
+      .sort((a, b) => b.share - a.share)
+      .map((s) => formatById(s.format)!);
+    const formats = [format, ...others, ...(format.id === 'generic' ? [] : [formatById('generic')!])];
+    this.key = formats.map((f) => f.id).join(',');
+    this.parsers = formats.map((f) => f.createParser(ctx));
+  }
+
+  /** The record of a non-blank line, or null when no parser understands it. */
+  parse(text: string, line: number): LogRecord | null {
+    for (let i = 0; i < this.parsers.length; i++) {
+      const record = safeParse(this.parsers[i], text, line);
+      if (record) return record;
+    }
+    return null;
+  }
+}
+
 function safeParse(parser: LineParser, text: string, line: number): LogRecord | null {
   try {
     return parser.parse(text, line);
@@ -238,7 +283,8 @@ function safeParse(parser: LineParser, text: string, line: number): LogRecord | 
   }
 }
 
-function isBlank(text: string): boolean {
+/** Empty, or only spaces, tabs and NULs: not a line any parser is asked about. */
+export function isBlankLine(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c !== 32 && c !== 9 && c !== 0) return false;
