@@ -15,24 +15,28 @@ const ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
  * several when many are selected in the explorer), else the active editor, else the active tab
  * (VS Code opens files over 50 MB in an editor but never hands them to extensions), else a file
  * picker. The server analyses open documents as the editor holds them and streams other files
- * from disk, with progress and cancellation. Resolves to the last file's report (undefined when
- * nothing was analysed).
+ * from disk, with progress and cancellation. The last file's report is shown in the results
+ * panel (`showResults`) and returned (undefined when nothing was analysed).
  */
 export async function analyzeLogCommand(
   server: ServerClient,
   output: vscode.OutputChannel,
   clicked?: unknown,
   selected?: unknown,
+  showResults?: (uri: vscode.Uri, report: FileReport) => void,
 ): Promise<FileReport | undefined> {
   const uris = await targets(clicked, selected);
-  let last: FileReport | undefined;
+  let last: { uri: vscode.Uri; report: FileReport } | undefined;
   for (const uri of uris) {
-    const report = await analyzeOne(server, output, uri);
+    const report = await analyzeWithProgress(server, output, uri);
     if (report === 'cancelled') break;
-    if (report) last = report;
+    if (report) last = { uri, report };
   }
-  if (last) void vscode.commands.executeCommand('workbench.actions.view.problems');
-  return last;
+  if (last) {
+    if (showResults) showResults(last.uri, last.report);
+    else void vscode.commands.executeCommand('workbench.actions.view.problems');
+  }
+  return last?.report;
 }
 
 async function targets(clicked: unknown, selected: unknown): Promise<vscode.Uri[]> {
@@ -51,7 +55,11 @@ async function targets(clicked: unknown, selected: unknown): Promise<vscode.Uri[
   return picked ?? [];
 }
 
-async function analyzeOne(server: ServerClient, output: vscode.OutputChannel, uri: vscode.Uri): Promise<FileReport | 'cancelled' | undefined> {
+/**
+ * Analyses one log with a cancellable progress notification; errors are shown to the user.
+ * Also what the results panel runs to refresh.
+ */
+export async function analyzeWithProgress(server: ServerClient, output: vscode.OutputChannel, uri: vscode.Uri): Promise<FileReport | 'cancelled' | undefined> {
   const name = path.basename(uri.path) || uri.toString();
   if (uri.scheme !== 'file' && uri.scheme !== 'untitled') {
     void vscode.window.showErrorMessage(`Log Warden analyses files on disk and unsaved logs; ${uri.toString()} is neither.`);
@@ -79,7 +87,7 @@ async function analyzeOne(server: ServerClient, output: vscode.OutputChannel, ur
         }
       },
     );
-    void vscode.window.showInformationMessage(summary(name, report));
+    vscode.window.setStatusBarMessage(summary(name, report), 8000);
     if (report.error) void vscode.window.showWarningMessage(`Log Warden: ${name}: ${report.error}`);
     return report;
   } catch (err) {

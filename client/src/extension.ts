@@ -1,13 +1,14 @@
 /**
  * The Log Warden extension: starts the language server when a log opens (or a command runs),
  * shows findings by severity in the status bar, and offers "Analyze Log" (also for files too
- * big for the editor) and "Restart Server". Diagnostics, hovers and quick fixes come from the
- * server over LSP.
+ * big for the editor), which opens the results panel, and "Restart Server". Diagnostics, hovers
+ * and quick fixes come from the server over LSP.
  */
 import * as vscode from 'vscode';
 import type { FileReport } from '../../server/src/engine/model';
 import { GetReportRequest, ReportChangedNotification } from '../../server/src/protocol';
-import { ANALYZE_LOG_COMMAND, analyzeLogCommand } from './analyzeLogCommand';
+import { ANALYZE_LOG_COMMAND, analyzeLogCommand, analyzeWithProgress } from './analyzeLogCommand';
+import { ResultsPanel, type PanelServices } from './panel/resultsPanel';
 import { ServerClient } from './serverClient';
 import { SeverityStatusBar } from './statusBar';
 
@@ -28,15 +29,29 @@ export async function activate(context: vscode.ExtensionContext): Promise<LogWar
   server = new ServerClient(context, output);
   const current = server;
   context.subscriptions.push(output, statusBar);
+  const panelServices: PanelServices = {
+    extensionUri: context.extensionUri,
+    client: () => current.ready(),
+    analyze: async (uri) => {
+      const report = await analyzeWithProgress(current, output, uri);
+      return report === 'cancelled' ? undefined : report;
+    },
+    log: (message) => output.appendLine(message),
+  };
+  // Registered in activate (with the `onWebviewPanel:` activation event) so that a panel open
+  // before a window reload comes back.
+  context.subscriptions.push(ResultsPanel.registerSerializer(panelServices), { dispose: () => ResultsPanel.active?.dispose() });
 
   // Registered before the start so that no report of the first analysis is missed; the
   // handler stays registered across restarts.
   context.subscriptions.push(
     current.client.onNotification(ReportChangedNotification, (params) => {
-      statusBar.update(current.client.protocol2CodeConverter.asUri(params.uri), params);
+      const uri = current.client.protocol2CodeConverter.asUri(params.uri);
+      statusBar.update(uri, params);
+      ResultsPanel.reportChanged(uri);
     }),
     vscode.commands.registerCommand(ANALYZE_LOG_COMMAND, (clicked?: unknown, selected?: unknown) =>
-      analyzeLogCommand(current, output, clicked, selected),
+      analyzeLogCommand(current, output, clicked, selected, (uri, report) => ResultsPanel.show(panelServices, uri, report)),
     ),
     vscode.commands.registerCommand(RESTART_SERVER_COMMAND, async () => {
       statusBar.clear();

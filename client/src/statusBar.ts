@@ -20,8 +20,8 @@ export class SeverityStatusBar implements vscode.Disposable {
   constructor() {
     this.item = vscode.window.createStatusBarItem('logWarden.findings', vscode.StatusBarAlignment.Left, 50);
     this.item.name = 'Log Warden findings';
-    // The results panel comes later; until then the Problems view lists the findings.
-    this.item.command = 'workbench.actions.view.problems';
+    // "Analyze Log" on the active log: the results panel (an open log's report is ready at once).
+    this.item.command = 'logWarden.analyzeLog';
     this.disposables.push(
       this.item,
       vscode.window.onDidChangeActiveTextEditor(() => this.render()),
@@ -91,6 +91,6 @@ function tooltip(report: ReportChangedParams): string {
     `Log Warden: ${total} finding${total === 1 ? '' : 's'}`,
     ORDER.map((s) => `${s} ${report.counts[s]}`).join(' · '),
     `${report.lines} lines read as ${report.format} in ${Math.round(report.durationMs)} ms`,
-    'Click to open the Problems view.',
+    'Click to open the results panel.',
   ].join('\n');
 }

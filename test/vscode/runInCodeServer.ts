@@ -20,7 +20,8 @@ const RESULTS = path.join(REPO_ROOT, 'test-results');
 async function main(): Promise<number> {
   const started = Date.now();
   await buildSuite();
-  const run = freshRun('extension-host');
+  // LW_RUN_NAME: a second run beside one in progress (each run folder is removed when a run of its name starts).
+  const run = freshRun(process.env.LW_RUN_NAME ?? 'extension-host');
   prepareWorkspace(run, ['auth.log', 'apache_sample.log', 'app.jsonl']);
   mkdirSync(RESULTS, { recursive: true });
   // The plain VS Code server honours the test payload of the URL only with the smoke-test

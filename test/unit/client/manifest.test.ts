@@ -49,6 +49,7 @@ function expectedDefaults(): Map<string, unknown> {
   for (const [severity, name] of Object.entries(EDITOR_DEFAULTS.severity)) out.set(`${SETTINGS_SECTION}.severity.${severity}`, name);
   out.set(`${SETTINGS_SECTION}.maxDiagnosticsPerFinding`, EDITOR_DEFAULTS.maxDiagnosticsPerFinding);
   out.set(`${SETTINGS_SECTION}.maxDiagnosticsPerDocument`, EDITOR_DEFAULTS.maxDiagnosticsPerDocument);
+  out.set(`${SETTINGS_SECTION}.historyRetention`, EDITOR_DEFAULTS.historyRetention);
   out.set(`${SETTINGS_SECTION}.logFormat`, 'auto');
   out.set(`${SETTINGS_SECTION}.referenceYear`, null);
   return out;
