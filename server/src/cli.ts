@@ -10,6 +10,9 @@ import { renderReport, type OutputFormat } from './engine/report';
 import { TOOL_NAME, TOOL_VERSION } from './engine/version';
 import { analyzeFile, analyzeStream, InputError } from './io/analyzeFile';
 import { ProgressBar } from './io/progressBar';
+import { runHistoryCommand } from './history/historyCommand';
+import { HistoryFile } from './history/historyFile';
+import { settingsHash } from './history/settingsHash';
 
 /** Exit codes: the contract CI pipelines rely on. */
 export const EXIT_OK = 0;
@@ -19,8 +22,11 @@ export const EXIT_USAGE_OR_IO = 2;
 const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'sarif', 'csv'];
 /** Files smaller than this finish before a progress bar would be worth drawing. */
 const PROGRESS_MIN_BYTES = 16 * 1024 * 1024;
+/** Analyses kept per log in a --history database (the editor's default too). */
+const DEFAULT_HISTORY_RETENTION = 100;
 
 const USAGE = `Usage: logwarden analyze [options] FILE... | DIR | -
+       logwarden history [--db FILE.sqlite] [--file F] [--diff A [B]] [--format table|json]
 
 Finds attacks in server logs (access/error logs, syslog/auth.log, firewall, JSON lines,
 IIS/W3C) and reports them with their evidence lines.
@@ -34,6 +40,9 @@ Options:
       --log-format F    don't detect the format, use F (${FORMAT_IDS.join(', ')})
       --year YYYY       year of year-less syslog dates (default: from the file's mtime)
       --color / --no-color   colour the table (default: when stdout is a terminal)
+      --history FILE.sqlite  record this run in a history database (created if missing);
+                        \`logwarden history --db FILE.sqlite\` lists and compares runs
+      --history-retention N  analyses kept per log in that database (default ${DEFAULT_HISTORY_RETENTION})
   -h, --help            this help
   -v, --version         the version
 
@@ -60,8 +69,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(`${TOOL_NAME} ${TOOL_VERSION}\n`);
     return EXIT_OK;
   }
+  if (command === 'history') return runHistoryCommand(rest, io);
   if (command !== 'analyze') {
-    say(`unknown command "${command}" (try: logwarden analyze --help)`);
+    say(`unknown command "${command}" (try: logwarden analyze --help or logwarden history --help)`);
     return EXIT_USAGE_OR_IO;
   }
 
@@ -80,6 +90,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         year: { type: 'string' },
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
+        history: { type: 'string' },
+        'history-retention': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -103,6 +115,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (minSeverity !== undefined && !isSeverity(minSeverity)) return usage('--min-severity must be low, medium, high or critical');
   const failOn = values['fail-on'];
   if (failOn !== undefined && !isSeverity(failOn)) return usage('--fail-on must be low, medium, high or critical');
+  const retention = values['history-retention'] === undefined ? DEFAULT_HISTORY_RETENTION : Number(values['history-retention']);
+  if (!Number.isInteger(retention) || retention < 1) return usage('--history-retention must be a whole number ≥ 1');
+  if (values['history-retention'] !== undefined && values.history === undefined) return usage('--history-retention needs --history FILE.sqlite');
   if (positionals.length === 0) return usage('no input: give log files, a directory, or - for standard input');
 
   const problems: string[] = [];
@@ -172,6 +187,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
   }
 
+  // The history keeps whole reports: --min-severity only filters what is printed.
+  if (values.history !== undefined && report.files.length > 0) {
+    const recorded = await recordHistory(path.resolve(io.cwd, values.history), report.files, config, retention, say);
+    if (!recorded) ioFailed = true;
+  }
+
   if (minSeverity !== undefined) {
     const floor = severityRank(minSeverity as Severity);
     for (const file of report.files) file.findings = file.findings.filter((f) => severityRank(f.severity) >= floor);
@@ -199,6 +220,31 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   function usage(message: string): number {
     say(`${message}\n(see logwarden analyze --help)`);
     return EXIT_USAGE_OR_IO;
+  }
+}
+
+/**
+ * Records the reports in a history database and waits for the atomic save: true once they
+ * are on disk. A damaged database is moved aside (with a warning) and a new one started.
+ */
+async function recordHistory(file: string, files: FileReport[], config: EngineConfig, retention: number, say: (text: string) => void): Promise<boolean> {
+  let db: HistoryFile;
+  try {
+    db = await HistoryFile.open(file, { warn: (message) => say(`warning: ${message.replace(/^Log Warden: /, '')}`) });
+  } catch (err) {
+    say(`${file}: cannot open the history (${(err as Error).message})`);
+    return false;
+  }
+  try {
+    const options = { origin: 'cli' as const, settingsHash: settingsHash(config), retention };
+    const saves = files.map((f) => db.record(f, options, 0).saved);
+    await Promise.all(saves);
+    return true;
+  } catch (err) {
+    say(`${file}: the run was not recorded (${(err as Error).message})`);
+    return false;
+  } finally {
+    await db.close().catch(() => undefined);
   }
 }
 

@@ -7,7 +7,7 @@
  * what is specific to Log Warden is below.
  *
  * What the server expects of a client:
- * - `initializationOptions`: InitializationOptions (workspace trust); send
+ * - `initializationOptions`: InitializationOptions (storage folder, workspace trust); send
  *   `logWarden/workspaceTrustChanged` when the user grants trust later.
  * - Settings under the `logWarden` section through `workspace/configuration` (or in the
  *   params of `workspace/didChangeConfiguration` for clients without it); send
@@ -15,6 +15,9 @@
  * - Changes of `.logwarden.json`: the server registers a watcher for every `.logwarden.json` of
  *   the workspace when the client allows dynamic registration; otherwise the client should send
  *   `workspace/didChangeWatchedFiles` for it (VS Code: `synchronize.fileEvents`).
+ * - `textDocument/didSave` of the logs (the server declares `save`): an edited log's analysis
+ *   is recorded in the history on save (otherwise after a quiet period).
+ * - `shutdown` before `exit`: the server saves the history before it answers.
  * - Incremental text sync of the logs; the server answers `textDocument/diagnostic` when the
  *   client declares pull diagnostics and pushes `textDocument/publishDiagnostics` otherwise.
  * - `window/workDoneProgress`: the server shows progress for analyses that take a while.
@@ -24,13 +27,19 @@
 import { NotificationType, RequestType, type WorkDoneProgressParams } from 'vscode-languageserver-protocol';
 import type { RuleSettings } from './engine/config';
 import type { FileReport, FormatId, RuleId, Severity } from './engine/model';
+import type { AnalysisComparison, AnalysisRecord, AnalysisSummary } from './history/types';
+
+export type { AnalysisComparison, AnalysisOrigin, AnalysisRecord, AnalysisSummary } from './history/types';
 
 // ---------------------------------------------------------------------------------------
 // Start-up
 
 /** `initializationOptions` of the `initialize` request. */
 export interface InitializationOptions {
-  /** A folder the server may write to (the extension's workspace storage), for the history store. */
+  /**
+   * A folder the server may write to (the extension's workspace storage): the analysis
+   * history keeps one database per workspace folder under it. Missing = no history.
+   */
   storagePath?: string;
   /**
    * False in a workspace the user has not trusted: user-defined patterns (for example
@@ -84,6 +93,8 @@ export interface LogWardenSettings {
   logFormat?: 'auto' | FormatId;
   /** Year of year-less syslog dates; null/0 = from the file's modification time. */
   referenceYear?: number | null;
+  /** Analyses kept in the history per file (the oldest go first); 0 records none. Default 100. */
+  historyRetention?: number;
 }
 
 /** Defaults of the editor-only settings (the engine's defaults cover the rest). */
@@ -91,6 +102,7 @@ export const EDITOR_DEFAULTS = {
   severity: { critical: 'error', high: 'error', medium: 'warning', low: 'information' } as Record<Severity, DiagnosticSeverityName>,
   maxDiagnosticsPerFinding: 20,
   maxDiagnosticsPerDocument: 1000,
+  historyRetention: 100,
 } as const;
 
 /** The team's settings file, looked up at the root of each workspace folder. */
@@ -177,6 +189,129 @@ export interface DocumentStats {
 }
 
 export const DocumentStatsRequest = new RequestType<DocumentStatsParams, DocumentStats | null, void>('logWarden/stats');
+
+export interface TimelineParams {
+  uri: string;
+}
+
+/** Records per time bucket of one log, for the results panel's timeline. */
+export interface Timeline {
+  /** Width of a bucket in minutes: 1, unless the log spans so long that the buckets would be too many. */
+  bucketMinutes: number;
+  /** Epoch ms at which the first bucket starts (a whole minute, UTC). */
+  start: number;
+  /** Records per bucket, from `start` on, without gaps. */
+  counts: number[];
+  /** Records with a timestamp (the ones counted) and without one. */
+  timed: number;
+  untimed: number;
+  /** The UTC offset (minutes) the log writes its times in (its first timed record's), for labels. */
+  offsetMinutes: number;
+  /** Time (epoch ms, to the minute) of each finding's first line, by fingerprint; missing when that line has no time. */
+  findingTimes: Record<string, number>;
+}
+
+/**
+ * The timeline of an open document or of the last `logWarden/analyzeFile` of a file (counted
+ * while it was read); null when the server knows no such log.
+ */
+export const TimelineRequest = new RequestType<TimelineParams, Timeline | null, void>('logWarden/timeline');
+
+// ---------------------------------------------------------------------------------------
+// Analysis history (server/src/history): one database per workspace folder, kept in the
+// `storagePath` of InitializationOptions (no storage path: no history, and these requests
+// answer with empty results). Analyses of open logs are recorded once the document has been
+// quiet for a moment, on save and on close (not per keystroke); `logWarden/analyzeFile`
+// records its analysis before it answers.
+//
+// `folder` names a database: a workspace folder URI, or null for logs outside every
+// workspace folder. Ids are unique within one database only, so every reply says which
+// database it comes from; pass it back with the id.
+
+/** A recorded analysis and where it lives. */
+export interface HistoryEntry extends AnalysisSummary {
+  /** The database (workspace folder URI, or null for logs outside the workspace folders). */
+  folder: string | null;
+  /** The log's URI, to open it (`untitled:` for unsaved documents; null when it cannot be told). */
+  uri: string | null;
+}
+
+export interface HistoryListParams {
+  /**
+   * One log's analyses: its URI (`file:`, `untitled:`), whose folder's database is read, or
+   * the `file` of an entry as recorded (with `folder`, else looked up in every database).
+   */
+  file?: string;
+  /** One database; missing = the log's (with a URI as `file`), else every database, merged newest first. */
+  folder?: string | null;
+  /** Default 100, at most 1000. */
+  limit?: number;
+  offset?: number;
+}
+
+export interface HistoryListResult {
+  /** Newest first. */
+  analyses: HistoryEntry[];
+  /** Analyses matching in all, for paging. */
+  total: number;
+}
+
+/** Recorded analyses, newest first, with counts by severity. */
+export const HistoryListRequest = new RequestType<HistoryListParams, HistoryListResult, void>('logWarden/history/list');
+
+export interface HistoryGetParams {
+  id: number;
+  /** The database of the id (from the entry); missing = the only (or first) workspace folder's. */
+  folder?: string | null;
+}
+
+export interface HistoryGetResult extends AnalysisRecord {
+  analysis: HistoryEntry;
+}
+
+/** One recorded analysis with its findings in the contract shape; null when no such id. */
+export const HistoryGetRequest = new RequestType<HistoryGetParams, HistoryGetResult | null, void>('logWarden/history/get');
+
+export interface HistoryCompareParams {
+  /** The older analysis; missing = the analysis of the same log recorded just before `to`. */
+  from?: number;
+  to: number;
+  folder?: string | null;
+}
+
+export interface HistoryCompareResult extends AnalysisComparison {
+  from: HistoryEntry;
+  to: HistoryEntry;
+}
+
+/**
+ * New (in `to` only), resolved (in `from` only) and unchanged findings, matched by
+ * fingerprint. Error HISTORY_NOT_FOUND when an id is unknown (or `from` is missing and `to`
+ * is the first analysis of its log).
+ */
+export const HistoryCompareRequest = new RequestType<HistoryCompareParams, HistoryCompareResult, void>('logWarden/history/compare');
+export const HISTORY_NOT_FOUND = -32002;
+
+export interface HistoryClearParams {
+  /** One log's analyses (its URI, or an entry's `file` as in HistoryListParams); missing = all analyses. */
+  file?: string;
+  /** One database; missing = the log's (with a URI as `file`), else every database. */
+  folder?: string | null;
+}
+
+/** Deletes analyses and answers, after the databases are saved, how many were deleted. */
+export const HistoryClearRequest = new RequestType<HistoryClearParams, number, void>('logWarden/history/clear');
+
+export interface HistoryChangedParams {
+  folder: string | null;
+  /** Set when an analysis was recorded (and saved). */
+  recorded?: HistoryEntry;
+  /** Set when analyses were deleted by `logWarden/history/clear`: how many. */
+  cleared?: number;
+}
+
+/** The history changed: an analysis was recorded and saved, or analyses were cleared. For the panel's History view. */
+export const HistoryChangedNotification = new NotificationType<HistoryChangedParams>('logWarden/history/changed');
 
 // ---------------------------------------------------------------------------------------
 // Commands the server executes (`workspace/executeCommand`)

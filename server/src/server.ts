@@ -15,5 +15,10 @@ const connection = createConnection(ProposedFeatures.all);
 process.on('uncaughtException', (err) => connection.console.error(`uncaught: ${err.stack ?? err.message}`));
 process.on('unhandledRejection', (reason) => connection.console.error(`unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
 
-new LogWardenServer(connection);
+const server = new LogWardenServer(connection);
+// `exit` without `shutdown`, the client's process gone, or a polite kill: the history is saved
+// synchronously (a signal's default action would skip the 'exit' event, so it is made an exit).
+process.on('exit', () => server.exiting());
+process.once('SIGTERM', () => process.exit(143));
+process.once('SIGINT', () => process.exit(130));
 connection.listen();

@@ -88,7 +88,7 @@ describe('language server: push diagnostics (client without pull support, stdio)
 
   it('declares incremental sync, hovers and quick fixes, and no pull diagnostics', () => {
     const caps = client.initializeResult.capabilities;
-    assert.deepEqual(caps.textDocumentSync, { openClose: true, change: 2 });
+    assert.deepEqual(caps.textDocumentSync, { openClose: true, change: 2, save: { includeText: false } });
     assert.equal(caps.hoverProvider, true);
     assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix'] });
     assert.equal(caps.diagnosticProvider, undefined);

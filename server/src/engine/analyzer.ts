@@ -36,36 +36,25 @@ export interface AnalyzerStats {
 }
 
 /**
- * One file's analysis: feed lines in order (`pushLine`), ask for the findings (`finish`) as
- * often as needed — appended lines can keep coming after a `finish`.
+ * The parse half of an analysis: sniffs the format from the first lines, then turns every
+ * line into a record with the parser chain. Records come out in line order through `emit`
+ * (null for a blank line or one no parser understands); the first lines wait until the
+ * format is chosen. Runs wherever the lines are read (this thread, or a reader thread).
  */
-export class Analyzer {
-  readonly stats: AnalyzerStats = {
-    lines: 0,
-    parsed: 0,
-    skipped: 0,
-    longLines: 0,
-    kinds: { http: 0, auth: 0, firewall: 0, event: 0, meta: 0 },
-    failedRules: [],
-  };
+export class RecordParser {
   private format: LogFormat | undefined;
   private formatScores: FormatScore[] = [];
   private chain: ParserChain | undefined;
   private sniffed: { text: string; line: number }[] | undefined = [];
   private sniffedNonEmpty = 0;
-  private readonly detectors: Detector[];
-  private readonly profiles: SourceProfiles;
-  private readonly allowlist: IpAllowlist;
   private readonly parseContext: ParseContext;
-  private readonly started = performance.now();
-  private busyMs = 0;
 
-  constructor(private readonly options: AnalyzerOptions) {
-    const { config } = options;
-    this.parseContext = createParseContext(config, options.referenceTime);
-    this.detectors = createDetectors(config);
-    this.profiles = new SourceProfiles(new WorkingHoursClock(config.workingHours));
-    this.allowlist = new IpAllowlist(config.allowlist);
+  constructor(
+    config: EngineConfig,
+    referenceTime: number | undefined,
+    private readonly emit: (text: string, line: number, record: LogRecord | null) => void,
+  ) {
+    this.parseContext = createParseContext(config, referenceTime);
     if (config.format) {
       const forced = formatById(config.format);
       if (!forced) throw new Error(`unknown log format "${config.format}" (known: ${FORMATS.map((f) => f.id).join(', ')})`);
@@ -82,21 +71,96 @@ export class Analyzer {
     return this.formatScores;
   }
 
+  /** True while lines are held back for the format decision (they come out later, in order). */
+  get sampling(): boolean {
+    return this.sniffed !== undefined;
+  }
+
+  /** The next line, already capped at maxLineLength. */
+  push(text: string, line: number): void {
+    if (this.sniffed) {
+      this.sniffed.push({ text, line });
+      if (text.trim().length > 0) this.sniffedNonEmpty++;
+      if (this.sniffedNonEmpty >= SNIFF_LINES || this.sniffed.length >= SNIFF_MAX_LINES) this.decide();
+    } else this.emit(text, line, isBlankLine(text) ? null : this.chain!.parse(text, line));
+  }
+
+  /** Chooses the format now if the sample is still open (the text was short); lines may still follow. */
+  end(): void {
+    if (this.sniffed) this.decide();
+  }
+
+  private decide(): void {
+    const sample = this.sniffed ?? [];
+    this.sniffed = undefined;
+    if (!this.format) {
+      const { format, scores } = detectFormat(
+        sample.map((s) => s.text),
+        this.parseContext,
+      );
+      this.formatScores = scores;
+      this.choose(format);
+    }
+    for (const { text, line } of sample) this.emit(text, line, isBlankLine(text) ? null : this.chain!.parse(text, line));
+  }
+
+  private choose(format: LogFormat): void {
+    this.format = format;
+    this.chain = new ParserChain(format, this.formatScores, this.parseContext);
+  }
+}
+
+/**
+ * One file's analysis: feed lines in order (`pushLine`), ask for the findings (`finish`) as
+ * often as needed — appended lines can keep coming after a `finish`.
+ */
+export class Analyzer {
+  readonly stats: AnalyzerStats = {
+    lines: 0,
+    parsed: 0,
+    skipped: 0,
+    longLines: 0,
+    kinds: { http: 0, auth: 0, firewall: 0, event: 0, meta: 0 },
+    failedRules: [],
+  };
+  private readonly parser: RecordParser;
+  private readonly detectors: Detector[];
+  /** The per-source aggregates; their string tables are where a parallel reader's ids point. */
+  readonly profiles: SourceProfiles;
+  private readonly allowlist: IpAllowlist;
+  private readonly started = performance.now();
+  /**
+   * Time spent in pushText and finish (a clock read per line would cost more than some
+   * detectors; streams from disk report their wall time instead, see io/analyzeFile.ts).
+   */
+  private busyMs = 0;
+
+  constructor(private readonly options: AnalyzerOptions) {
+    const { config } = options;
+    this.parser = new RecordParser(config, options.referenceTime, (text, _line, record) => this.observe(text, record));
+    this.profiles = new SourceProfiles(new WorkingHoursClock(config.workingHours));
+    this.detectors = createDetectors(config, this.profiles.current);
+    this.allowlist = new IpAllowlist(config.allowlist);
+  }
+
+  /** The detected (or forced) format; undefined until enough lines were seen. */
+  get formatId(): FormatId | undefined {
+    return this.parser.formatId;
+  }
+
+  get scores(): readonly FormatScore[] {
+    return this.parser.scores;
+  }
+
   /** Feeds the next line (without its line end). */
   pushLine(text: string): void {
-    const t0 = performance.now();
     const line = this.stats.lines++;
     const max = this.options.config.maxLineLength;
     if (text.length > max) {
       this.stats.longLines++;
       text = text.slice(0, max);
     }
-    if (this.sniffed) {
-      this.sniffed.push({ text, line });
-      if (text.trim().length > 0) this.sniffedNonEmpty++;
-      if (this.sniffedNonEmpty >= SNIFF_LINES || this.sniffed.length >= SNIFF_MAX_LINES) this.decide();
-    } else this.parseLine(text, line);
-    this.busyMs += performance.now() - t0;
+    this.parser.push(text, line);
   }
 
   /**
@@ -105,8 +169,6 @@ export class Analyzer {
    * from them without parsing again. Don't mix with `pushLine` on one analyzer.
    */
   pushParsed(text: string, record: LogRecord | null): void {
-    const t0 = performance.now();
-    this.sniffed = undefined; // the caller chose the format
     this.stats.lines++;
     const max = this.options.config.maxLineLength;
     if (text.length > max) {
@@ -114,12 +176,36 @@ export class Analyzer {
       text = text.slice(0, max);
     }
     this.observe(text, record);
-    this.busyMs += performance.now() - t0;
+  }
+
+  /**
+   * Same as pushParsed, for a record whose source, path and user agent were interned by a
+   * reader that fills `profiles`' string tables (ids -1 where the field is absent): the
+   * aggregates then need no lookup by string. `newPairs`: see SourceProfiles.observeInterned.
+   */
+  pushInterned(text: string, record: LogRecord | null, sourceId: number, pathId: number, agentId: number, newPairs = -1): void {
+    this.stats.lines++;
+    const max = this.options.config.maxLineLength;
+    if (text.length > max) {
+      this.stats.longLines++;
+      text = text.slice(0, max);
+    }
+    if (!record) {
+      if (!isBlankLine(text)) this.stats.skipped++;
+      return;
+    }
+    this.stats.parsed++;
+    this.stats.kinds[record.kind]++;
+    if (record.kind === 'meta') return;
+    this.profiles.observeInterned(record, sourceId, pathId, agentId, newPairs);
+    this.runDetectors(record, text);
   }
 
   /** Feeds a whole text (the editor's document, a test string). */
   pushText(text: string): void {
+    const t0 = performance.now();
     splitText(text, (line) => this.pushLine(line));
+    this.busyMs += performance.now() - t0;
   }
 
   /** A byte-level splitter that feeds this analyzer (for streams from disk). */
@@ -131,7 +217,7 @@ export class Analyzer {
   /** The findings for everything fed so far. Can be called again after more lines. */
   finish(): FileReport {
     const t0 = performance.now();
-    if (this.sniffed) this.decide();
+    this.parser.end();
     const { config, path } = this.options;
     const findings: Finding[] = [];
     const ctx: DetectorContext = {
@@ -157,7 +243,7 @@ export class Analyzer {
     this.busyMs += performance.now() - t0;
     return {
       path,
-      format: this.format?.id ?? 'generic',
+      format: this.parser.formatId ?? 'generic',
       lines: this.stats.lines,
       parsed: this.stats.parsed,
       skipped: this.stats.skipped,
@@ -184,30 +270,6 @@ export class Analyzer {
     return false;
   }
 
-  private decide(): void {
-    const sample = this.sniffed ?? [];
-    this.sniffed = undefined;
-    if (!this.format) {
-      const { format, scores } = detectFormat(
-        sample.map((s) => s.text),
-        this.parseContext,
-      );
-      this.formatScores = scores;
-      this.choose(format);
-    }
-    for (const { text, line } of sample) this.parseLine(text, line);
-  }
-
-  private choose(format: LogFormat): void {
-    this.format = format;
-    this.chain = new ParserChain(format, this.formatScores, this.parseContext);
-  }
-
-  private parseLine(text: string, line: number): void {
-    if (isBlankLine(text)) return;
-    this.observe(text, this.chain!.parse(text, line));
-  }
-
   private observe(text: string, record: LogRecord | null): void {
     if (!record) {
       if (!isBlankLine(text)) this.stats.skipped++;
@@ -217,11 +279,16 @@ export class Analyzer {
     this.stats.kinds[record.kind]++;
     if (record.kind === 'meta') return;
     this.profiles.observe(record);
-    for (const detector of this.detectors) {
+    this.runDetectors(record, text);
+  }
+
+  private runDetectors(record: LogRecord, text: string): void {
+    const detectors = this.detectors;
+    for (let i = 0; i < detectors.length; i++) {
       try {
-        detector.observe(record, text);
+        detectors[i].observe(record, text);
       } catch (err) {
-        this.recordFailure(detector.rule, err);
+        this.recordFailure(detectors[i].rule, err);
       }
     }
   }

@@ -1,5 +1,5 @@
 import type { EngineConfig } from './config';
-import type { FileReport, LogRecord } from './model';
+import type { FileReport, LogRecord, RuleId } from './model';
 import type { ParseContext } from './formats/types';
 import { Analyzer, createParseContext, isBlankLine, ParserChain, SNIFF_LINES, SNIFF_MAX_LINES } from './analyzer';
 import { detectFormat, formatById, FORMAT_IDS, type FormatScore } from './formats';
@@ -175,6 +175,11 @@ export class DocumentAnalysis {
   /** The format in use, once decided. */
   get formatId(): string | undefined {
     return this.chain?.format.id;
+  }
+
+  /** Rules whose detector threw during the analysis behind the last report (the other rules ran). */
+  get failedRules(): readonly { rule: RuleId; error: string }[] {
+    return this.analyzer?.stats.failedRules ?? [];
   }
 
   /** Applies content changes in order, as LSP's incremental sync sends them. Cheap: no parsing here. */

@@ -4,6 +4,8 @@
  * a line end, and lines far longer than anything worth parsing: only the first `maxLineBytes`
  * bytes of a line are decoded, the rest is dropped and counted.
  */
+import { isAscii } from 'node:buffer';
+
 export interface SplitStats {
   lines: number;
   bytes: number;
@@ -17,6 +19,7 @@ const LF = 0x0a;
 const CR = 0x0d;
 const UTF8_FATAL = new TextDecoder('utf-8', { fatal: true });
 
+
 export class LineSplitter {
   readonly stats: SplitStats = { lines: 0, bytes: 0, truncatedLines: 0, invalidUtf8Lines: 0 };
   /** Head of the current line when it spans chunks (never more than maxLineBytes). */
@@ -26,8 +29,12 @@ export class LineSplitter {
   private lastWasCR = false;
   private first = true;
 
+  /**
+   * `onLine` gets each line's text; for a line decoded straight from the pushed chunk as
+   * ASCII it also gets where it is in that chunk (`chunkStart` ≥ 0), else -1.
+   */
   constructor(
-    private readonly onLine: (text: string, line: number) => void,
+    private readonly onLine: (text: string, line: number, chunkStart: number, chunkEnd: number) => void,
     private readonly maxLineBytes = 256 * 1024,
   ) {}
 
@@ -37,20 +44,42 @@ export class LineSplitter {
     let start = 0;
     if (this.lastWasCR && buf.length > 0 && buf[0] === LF) start = 1; // CRLF split across chunks
     this.lastWasCR = false;
+    // One native check per chunk: logs are nearly always pure ASCII, and then every line of
+    // the chunk decodes as latin1 straight from the chunk, without a per-line byte loop.
+    const ascii = isAscii(buf);
+    // Lone CRs are rare: find the next one once, not once per line (a search per line would
+    // run to the end of the chunk every time when there is none).
+    let cr = buf.indexOf(CR, start);
+    const n = buf.length;
     for (;;) {
-      const end = nextLineEnd(buf, start);
+      const lf = buf.indexOf(LF, start);
+      if (cr >= 0 && cr < start) cr = buf.indexOf(CR, start);
+      const end = cr >= 0 && (lf < 0 || cr < lf) ? cr : lf;
       if (end < 0) break;
-      this.append(buf, start, end);
-      this.emit();
-      if (buf[end] === CR) {
-        if (end + 1 < buf.length) start = buf[end + 1] === LF ? end + 2 : end + 1;
+      if (this.pendingBytes === 0 && !this.overflow && end - start <= this.maxLineBytes) this.emitDirect(buf, start, end, ascii);
+      else {
+        this.append(buf, start, end);
+        this.emit();
+      }
+      if (end === cr) {
+        if (end + 1 < n) start = buf[end + 1] === LF ? end + 2 : end + 1;
         else {
           this.lastWasCR = true;
           start = end + 1;
         }
       } else start = end + 1;
     }
-    if (start < buf.length) this.append(buf, start, buf.length);
+    if (start < n) this.append(buf, start, n);
+  }
+
+  /** A whole line inside one chunk: decoded from the chunk directly (the string is a copy, the chunk is not kept). */
+  private emitDirect(buf: Buffer, start: number, end: number, ascii: boolean): void {
+    if (this.first) {
+      this.first = false;
+      if (end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3;
+    }
+    if (ascii) this.onLine((buf as LatinSlicer).latin1Slice(start, end), this.stats.lines++, start, end);
+    else this.onLine(decodeLine(buf.subarray(start, end), this.stats, false), this.stats.lines++, -1, -1);
   }
 
   /** Flushes a last line that has no line end. */
@@ -82,18 +111,12 @@ export class LineSplitter {
     this.pending = [];
     this.pendingBytes = 0;
     this.overflow = false;
-    this.onLine(text, this.stats.lines++);
+    this.onLine(text, this.stats.lines++, -1, -1);
   }
 }
 
-function nextLineEnd(buf: Buffer, from: number): number {
-  const lf = buf.indexOf(LF, from);
-  // Lone CRs are rare; only look for one when the chunk has any before the next LF.
-  const cr = buf.indexOf(CR, from);
-  if (cr < 0) return lf;
-  if (lf < 0) return cr;
-  return cr < lf ? cr : lf;
-}
+/** Buffer's own latin1 decoder over a range (what `toString('latin1', start, end)` calls, without its argument checks). */
+type LatinSlicer = Buffer & { latin1Slice(start: number, end: number): string };
 
 function decodeLine(bytes: Uint8Array, stats: SplitStats, truncated: boolean): string {
   // Pure ASCII is by far the common case and decodes the same under any decoder.

@@ -2,11 +2,14 @@ import * as fs from 'node:fs';
 import { Analyzer } from '../engine/analyzer';
 import type { EngineConfig } from '../engine/config';
 import type { FileReport } from '../engine/model';
+import { looksBinary, SNIFF_BYTES } from './binarySniff';
+import { analyzeFileInParallel, ParallelCancelled, ParallelInputError, parallelReaderAvailable } from './parallelAnalysis';
+
+export { looksBinary } from './binarySniff';
+import { TimelineCollector } from './timeline';
 
 /** Bytes read per chunk: large enough to amortise the syscalls, small enough to stay bounded. */
 const CHUNK_BYTES = 1 << 20;
-/** Bytes looked at to tell a binary file from a text log. */
-const SNIFF_BYTES = 8192;
 
 export interface FileProgress {
   bytesRead: number;
@@ -20,6 +23,8 @@ export interface AnalyzeFileOptions {
   onProgress?: (progress: FileProgress) => void;
   /** Checked between chunks; when it returns true the analysis stops and rejects. */
   isCancelled?: () => boolean;
+  /** Also count the records per minute while reading (for the results panel); costs a second parse of each line. */
+  timeline?: boolean;
 }
 
 export class CancelledError extends Error {
@@ -35,7 +40,10 @@ export class InputError extends Error {}
  * Streams one file from disk through an Analyzer: the file is never held in memory whole,
  * whatever its size.
  */
-export async function analyzeFile(path: string, options: AnalyzeFileOptions): Promise<FileReport & { truncatedLines: number; invalidUtf8Lines: number }> {
+export async function analyzeFile(
+  path: string,
+  options: AnalyzeFileOptions,
+): Promise<FileReport & { truncatedLines: number; invalidUtf8Lines: number; timeline?: TimelineCollector }> {
   let stat: fs.Stats;
   try {
     stat = await fs.promises.stat(path);
@@ -47,8 +55,19 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions): Pr
     throw new InputError(`${path}: cannot open (${describeIoError(err)})`);
   });
   try {
+    if (!options.timeline && parallelReaderAvailable(stat.size)) {
+      try {
+        return await analyzeFileInParallel(path, stat, options);
+      } catch (err) {
+        if (err instanceof ParallelInputError) throw new InputError(err.message);
+        if (err instanceof ParallelCancelled) throw new CancelledError();
+        throw err;
+      }
+    }
     const analyzer = new Analyzer({ path: options.displayPath ?? path, config: options.config, referenceTime: stat.mtimeMs });
     const splitter = analyzer.createSplitter();
+    const timeline = options.timeline ? new TimelineCollector(options.config, stat.mtimeMs) : undefined;
+    const timelineSplitter = timeline?.createSplitter();
     const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
     let bytesRead = 0;
     let first = true;
@@ -64,13 +83,16 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions): Pr
         }
       }
       splitter.push(chunk);
+      timelineSplitter?.push(chunk);
       bytesRead += n;
       options.onProgress?.({ bytesRead, totalBytes: stat.size });
     }
     splitter.end();
+    timelineSplitter?.end();
     const report = analyzer.finish();
     report.durationMs = Math.round(analyzer.elapsedMs * 10) / 10;
-    return { ...report, truncatedLines: splitter.stats.truncatedLines, invalidUtf8Lines: splitter.stats.invalidUtf8Lines };
+    const stats = { truncatedLines: splitter.stats.truncatedLines, invalidUtf8Lines: splitter.stats.invalidUtf8Lines };
+    return timeline ? { ...report, ...stats, timeline } : { ...report, ...stats };
   } finally {
     await handle.close();
   }
@@ -96,21 +118,6 @@ export async function analyzeStream(
   const report = analyzer.finish();
   report.durationMs = Math.round(analyzer.elapsedMs * 10) / 10;
   return report;
-}
-
-/**
- * Images, archives and executables are full of NUL and other control bytes (random bytes:
- * 28 in 256, ~11%); text logs have almost none, though a stray NUL or an ANSI colour code
- * does occur. 5% separates the two with room on both sides.
- */
-export function looksBinary(head: Uint8Array): boolean {
-  if (head.length === 0) return false;
-  let control = 0;
-  for (let i = 0; i < head.length; i++) {
-    const b = head[i];
-    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x1b && b !== 0x0c) control++;
-  }
-  return control / head.length > 0.05;
 }
 
 function describeIoError(err: unknown): string {

@@ -6,7 +6,9 @@ import {
   DidChangeWatchedFilesNotification,
   DocumentDiagnosticReportKind,
   LSPErrorCodes,
+  MessageType,
   ResponseError,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type ClientCapabilities,
@@ -17,6 +19,7 @@ import {
   type WorkDoneProgressReporter,
 } from 'vscode-languageserver/node';
 import { analyzeFile, CancelledError, InputError } from '../io/analyzeFile';
+import { collectTimeline, type TimelineCollector } from '../io/timeline';
 import type { AnalysisProgress } from '../engine/documentAnalysis';
 import { DEFAULT_CONFIG } from '../engine/config';
 import type { FileReport } from '../engine/model';
@@ -27,10 +30,16 @@ import {
   countBySeverity,
   DocumentStatsRequest,
   GetReportRequest,
+  HistoryChangedNotification,
+  HistoryClearRequest,
+  HistoryCompareRequest,
+  HistoryGetRequest,
+  HistoryListRequest,
   RELOAD_TEAM_CONFIG_COMMAND,
   ReportChangedNotification,
   SETTINGS_SECTION,
   TEAM_CONFIG_FILE,
+  TimelineRequest,
   WorkspaceTrustNotification,
   type AddToTeamConfigArgs,
   type AnalyzeFileParams,
@@ -38,9 +47,12 @@ import {
   type InitializationOptions,
   type LogWardenSettings,
   type ReloadTeamConfigArgs,
+  type Timeline,
+  type TimelineParams,
 } from '../protocol';
 import { quickFixes, type EditCapabilities } from './codeActions';
 import { findingsToDiagnostics, evidenceOrder } from './diagnostics';
+import { HistoryService } from './historyService';
 import { hoverForLine } from './hover';
 import { addToTopLevelList, applyJsonEdits } from './jsonTextEdit';
 import { readLinesAt } from './logFileOnDisk';
@@ -73,8 +85,14 @@ export class LogWardenServer {
   /** Settings sent with `workspace/didChangeConfiguration`, for clients without `workspace/configuration`. */
   private pushedSettings: LogWardenSettings | null = null;
   private readonly diskReports = new Map<string, FileReport>();
+  /** Per-minute counts of the files analysed from disk (same keys as diskReports). */
+  private readonly diskTimelines = new Map<string, TimelineCollector>();
+  /** Per-minute counts of open documents, with the version and parse settings they were counted for. */
+  private readonly openTimelines = new Map<string, { key: string; collector: TimelineCollector }>();
   private readonly problemsShown = new Set<string>();
   private resultIds = 0;
+  /** Analysis history; replaced at `initialize` once the storage folder is known. */
+  private history = this.createHistory(undefined);
 
   constructor(private readonly connection: Connection) {
     this.documents = new TextDocuments<OpenLog>({
@@ -105,6 +123,7 @@ export class LogWardenServer {
       this.guard('change', () => document.changeCount > 0 && this.schedulePush(document, PUSH_DEBOUNCE_MS)),
     );
     this.documents.onDidClose(({ document }) => this.guard('close', () => this.closed(document)));
+    this.documents.onDidSave(({ document }) => this.guard('save', () => this.history.documentSaved(document.uri)));
 
     c.languages.diagnostics.on((params, token) =>
       this.guardAsync('diagnostics', async (): Promise<DocumentDiagnosticReport> => {
@@ -192,6 +211,8 @@ export class LogWardenServer {
       }),
     );
 
+    c.onRequest(TimelineRequest, (params, token) => this.guardAsync('timeline', () => this.timelineRequest(params, token)));
+
     c.onRequest(DocumentStatsRequest, (params) =>
       this.guardAsync('stats', async (): Promise<DocumentStats | null> => {
         const log = this.documents.get(params.uri);
@@ -200,8 +221,15 @@ export class LogWardenServer {
       }),
     );
 
-    c.onShutdown(() => {
+    c.onRequest(HistoryListRequest, (params) => this.guardAsync('history list', () => this.history.list(params ?? {})));
+    c.onRequest(HistoryGetRequest, (params) => this.guardAsync('history get', () => this.history.get(params)));
+    c.onRequest(HistoryCompareRequest, (params) => this.guardAsync('history compare', () => this.history.compare(params)));
+    c.onRequest(HistoryClearRequest, (params) => this.guardAsync('history clear', () => this.history.clear(params ?? {})));
+
+    c.onShutdown(async () => {
       for (const log of this.documents.all()) log.close();
+      // Analyses waiting for their quiet period are recorded, and every history saved, before the answer.
+      await this.history.shutdown().catch((err: unknown) => this.logError('saving the history', err));
     });
   }
 
@@ -212,9 +240,10 @@ export class LogWardenServer {
     this.trusted = options?.workspaceTrusted !== false;
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     this.team.setFolders(folders);
+    this.history = this.createHistory(typeof options?.storagePath === 'string' ? options.storagePath : undefined);
     return {
       capabilities: {
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         executeCommandProvider: { commands: [RELOAD_TEAM_CONFIG_COMMAND, ADD_TO_TEAM_CONFIG_COMMAND] },
@@ -226,6 +255,7 @@ export class LogWardenServer {
   }
 
   private initialized(): void {
+    this.history.start();
     const caps = this.capabilities;
     if (caps.workspace?.didChangeConfiguration?.dynamicRegistration) {
       this.quietly(this.connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }));
@@ -264,12 +294,15 @@ export class LogWardenServer {
 
   private opened(log: OpenLog): void {
     // A file analysed from disk before: the open document's diagnostics take over.
+    this.diskTimelines.delete(log.uri);
     if (this.diskReports.delete(log.uri) && this.pull) this.quietly(this.connection.sendDiagnostics({ uri: log.uri, diagnostics: [] }));
     this.schedulePush(log, 0);
   }
 
   private closed(log: OpenLog): void {
     log.close();
+    this.openTimelines.delete(log.uri);
+    this.history.documentClosed(log.uri);
     this.settingsCache.delete(log.uri);
     if (!this.pull) this.quietly(this.connection.sendDiagnostics({ uri: log.uri, diagnostics: [] }));
   }
@@ -312,6 +345,7 @@ export class LogWardenServer {
       log.reportVersion = log.version;
       this.notifyReport(log.uri, report);
     }
+    this.history.editorAnalysis(log.uri, report, settings);
     return report;
   }
 
@@ -438,6 +472,7 @@ export class LogWardenServer {
       const report = await this.refresh(open, token);
       if (!report) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'analysis cancelled');
       if (!this.pull) await this.push(open);
+      await this.history.commandAnalysis(params.uri, report, open.settings!);
       return report;
     }
     const file = uriToPath(params.uri);
@@ -452,6 +487,7 @@ export class LogWardenServer {
         config: settings.config,
         displayPath: this.team.displayPath(params.uri),
         isCancelled: () => token.isCancellationRequested,
+        timeline: true,
         onProgress: ({ bytesRead, totalBytes }) => {
           const percent = Math.min(99, Math.floor((100 * bytesRead) / Math.max(1, totalBytes)));
           if (percent !== last) {
@@ -460,7 +496,7 @@ export class LogWardenServer {
           }
         },
       });
-      const { truncatedLines: _t, invalidUtf8Lines: _i, ...fileReport } = report;
+      const { truncatedLines: _t, invalidUtf8Lines: _i, timeline, ...fileReport } = report;
       void _t;
       void _i;
       const wanted = new Set<number>();
@@ -476,9 +512,15 @@ export class LogWardenServer {
       const diagnostics = findingsToDiagnostics(params.uri, fileReport, (line) => texts.get(line), settings.diagnostics);
       this.diskReports.delete(params.uri);
       this.diskReports.set(params.uri, fileReport);
-      while (this.diskReports.size > DISK_REPORTS_KEPT) this.diskReports.delete(this.diskReports.keys().next().value as string);
+      if (timeline) this.diskTimelines.set(params.uri, timeline);
+      while (this.diskReports.size > DISK_REPORTS_KEPT) {
+        const oldest = this.diskReports.keys().next().value as string;
+        this.diskReports.delete(oldest);
+        this.diskTimelines.delete(oldest);
+      }
       await this.connection.sendDiagnostics({ uri: params.uri, diagnostics });
       this.notifyReport(params.uri, fileReport);
+      await this.history.commandAnalysis(params.uri, fileReport, settings);
       return fileReport;
     } catch (err) {
       if (err instanceof CancelledError) throw new ResponseError(LSPErrorCodes.RequestCancelled, `analysis of ${name} cancelled`);
@@ -487,6 +529,69 @@ export class LogWardenServer {
     } finally {
       progress.done();
     }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // History
+
+  private createHistory(storagePath: string | undefined): HistoryService {
+    return new HistoryService(storagePath, {
+      warn: (message) => {
+        this.connection.console.warn(message);
+        // window/showMessage (a notification): nothing to answer, every client shows it.
+        this.quietly(this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message }));
+      },
+      log: (message) => this.connection.console.error(message),
+      changed: (params) => this.quietly(this.connection.sendNotification(HistoryChangedNotification, params)),
+      folders: () => this.team.folderUris,
+      displayPath: (uri) => this.team.displayPath(uri),
+    });
+  }
+
+  /** For a process exiting without `shutdown`: saves what the history has not saved yet. */
+  exiting(): void {
+    this.history.flushSync();
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Timeline (records per minute) for the results panel
+
+  private async timelineRequest(params: TimelineParams, token: { isCancellationRequested: boolean }): Promise<Timeline | null> {
+    const log = this.documents.get(params.uri);
+    if (!log) {
+      const report = this.diskReports.get(params.uri);
+      const collector = this.diskTimelines.get(params.uri);
+      return report && collector ? collector.timeline(report.findings) : null;
+    }
+    const report = await this.refresh(log, token);
+    if (!report || !log.settings) {
+      if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'timeline request cancelled');
+      return null; // closed meanwhile
+    }
+    const config = log.settings.config;
+    // Counting depends on the text and on what changes parsing.
+    const key = [log.version, config.format ?? '', config.referenceYear ?? '', config.maxLineLength].join('\u0000');
+    let cached = this.openTimelines.get(log.uri);
+    if (!cached || cached.key !== key) {
+      const version = log.version;
+      const file = uriToPath(log.uri);
+      let referenceTime: number | undefined;
+      try {
+        referenceTime = file === undefined ? undefined : fs.statSync(file).mtimeMs;
+      } catch {
+        referenceTime = undefined;
+      }
+      const collector = await collectTimeline(log.lineCount, (line) => log.analysis.lineText(line), {
+        config,
+        referenceTime,
+        isCancelled: () => token.isCancellationRequested || log.closed.isCancellationRequested,
+      });
+      if (!collector) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'timeline request cancelled');
+      cached = { key, collector };
+      // An edit during the count: the answer is still useful, but not worth keeping.
+      if (log.version === version && !log.closed.isCancellationRequested) this.openTimelines.set(log.uri, cached);
+    }
+    return cached.collector.timeline(report.findings);
   }
 
   // ---------------------------------------------------------------------------------------

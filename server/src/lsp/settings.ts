@@ -9,6 +9,8 @@ import type { DiagnosticOptions } from './diagnostics';
 export interface EffectiveSettings {
   config: EngineConfig;
   diagnostics: DiagnosticOptions;
+  /** Analyses kept in the history per file; 0 = none recorded. */
+  historyRetention: number;
   /** Mistakes found in the settings and the team file, for the log. */
   problems: string[];
 }
@@ -28,7 +30,8 @@ export function effectiveSettings(settings: LogWardenSettings | null | undefined
   const merged = mergePartialConfigs(fromEditor, fromTeam);
   if (!trusted) dropUserPatterns(merged);
   const config = resolveConfig(merged, problems);
-  return { config, diagnostics: diagnosticOptions(isObject(settings) ? settings : {}, problems), problems };
+  const editor = isObject(settings) ? settings : {};
+  return { config, diagnostics: diagnosticOptions(editor, problems), historyRetention: historyRetention(editor, problems), problems };
 }
 
 /** The editor settings as the engine's partial configuration. */
@@ -108,6 +111,14 @@ function diagnosticOptions(settings: LogWardenSettings, problems: string[]): Dia
     maxPerFinding: positiveInt(settings.maxDiagnosticsPerFinding, EDITOR_DEFAULTS.maxDiagnosticsPerFinding, 'maxDiagnosticsPerFinding', problems),
     maxPerDocument: positiveInt(settings.maxDiagnosticsPerDocument, EDITOR_DEFAULTS.maxDiagnosticsPerDocument, 'maxDiagnosticsPerDocument', problems),
   };
+}
+
+function historyRetention(settings: LogWardenSettings, problems: string[]): number {
+  const value = settings.historyRetention;
+  if (value === undefined || value === null) return EDITOR_DEFAULTS.historyRetention;
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return Math.floor(value);
+  problems.push('logWarden.historyRetention must be a number ≥ 0');
+  return EDITOR_DEFAULTS.historyRetention;
 }
 
 function positiveInt(value: unknown, fallback: number, name: string, problems: string[]): number {

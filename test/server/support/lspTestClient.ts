@@ -20,6 +20,7 @@ import {
   LogMessageNotification,
   PublishDiagnosticsNotification,
   RegistrationRequest,
+  ShowMessageNotification,
   ShutdownRequest,
   StreamMessageReader,
   StreamMessageWriter,
@@ -49,6 +50,8 @@ export interface StartOptions {
 export class LspTestClient {
   readonly published = new Map<string, PublishDiagnosticsParams[]>();
   readonly logs: string[] = [];
+  /** `window/showMessage` notifications (what the user would see). */
+  readonly shownMessages: { type: number; message: string }[] = [];
   refreshRequests = 0;
   /** Progress the server started itself (window/workDoneProgress/create), with what it reported. */
   readonly serverProgress: { token: string | number; values: { kind: string; percentage?: number; message?: string; title?: string }[] }[] = [];
@@ -69,6 +72,10 @@ export class LspTestClient {
       this.wake();
     });
     connection.onNotification(LogMessageNotification.type, (params) => this.logs.push(params.message));
+    connection.onNotification(ShowMessageNotification.type, (params) => {
+      this.shownMessages.push(params);
+      this.wake();
+    });
     connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => (item.section === 'logWarden' ? this.settings : null)));
     connection.onRequest(RegistrationRequest.type, () => undefined);
     connection.onRequest(WorkDoneProgressCreateRequest.type, (params) => {
@@ -188,6 +195,17 @@ export class LspTestClient {
     });
     await Promise.race([exited, delay(3000)]);
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
+    this.connection.dispose();
+  }
+
+  /** Kills the server without a word (no shutdown): what a crash or `kill -9` does. Resolves once it is gone. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const exited = new Promise<void>((resolve) => {
+      if (this.child.exitCode !== null || this.child.signalCode !== null) resolve();
+      else this.child.once('exit', () => resolve());
+    });
+    this.child.kill(signal);
+    await exited;
     this.connection.dispose();
   }
 

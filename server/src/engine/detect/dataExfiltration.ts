@@ -58,7 +58,8 @@ const OCTAVE_FLOOR = 1;
 const MB = 1024 * 1024;
 
 interface SizeStats {
-  hist: Uint32Array;
+  /** Where this path's histogram starts in the shared histogram array. */
+  offset: number;
   /** Up to MIN_NORM_SOURCES distinct sources seen (copied strings). */
   sources: string[];
 }
@@ -75,6 +76,13 @@ interface Norm {
   path: string;
 }
 
+/** A copy of a typed array in a bigger one. */
+function grown<T extends Int32Array | Uint32Array | Uint8Array>(a: T, size: number): T {
+  const b = new (a.constructor as new (n: number) => T)(size);
+  b.set(a);
+  return b;
+}
+
 function bucketOf(bytes: number): number {
   const b = bytes < 4294967296 ? 31 - Math.clz32(bytes) : Math.floor(Math.log2(bytes));
   return b < BUCKETS ? b : BUCKETS - 1;
@@ -85,8 +93,17 @@ function directoryOf(path: string): string {
   return slash <= 0 ? '/' : path.slice(0, slash + 1);
 }
 
-export const createDataExfiltrationDetector: DetectorFactory = (config): Detector => {
+export const createDataExfiltrationDetector: DetectorFactory = (config, ids): Detector => {
   const byPath = new Map<string, SizeStats>();
+  /** Path stats in the order made (stats k has its histogram at k · BUCKETS). */
+  const bySlot: SizeStats[] = [];
+  /** Slot + 1 by the analyzer's path id (0: none yet): one typed-array read per request instead of a map lookup. */
+  let slotByPathId = new Int32Array(1024);
+  /** Every path's histogram, BUCKETS counters each, one after the other (grown as paths come). */
+  let hists = new Uint32Array(BUCKETS * 1024);
+  /** Sources noted per slot (up to MIN_NORM_SOURCES), so that full ones are not even looked at. */
+  let sourceCount = new Uint8Array(1024);
+  const histOf = (stats: SizeStats) => hists.subarray(stats.offset, stats.offset + BUCKETS);
   const large: LargeResponse[] = [];
   const largeBytes = Math.min(LARGE_BYTES, config.rules['data-exfiltration'].minBytes);
 
@@ -102,14 +119,32 @@ export const createDataExfiltrationDetector: DetectorFactory = (config): Detecto
     }
     const status = record.status;
     if (status !== undefined && (status < 200 || status >= 300 || status === 206)) return;
-    let stats = byPath.get(path);
-    if (!stats) {
+    const pathId = ids ? ids.path : -1;
+    let slot = pathId >= 0 ? (pathId < slotByPathId.length ? slotByPathId[pathId] : 0) - 1 : (byPath.get(path)?.offset ?? -BUCKETS) / BUCKETS;
+    if (slot < 0) {
       if (byPath.size >= MAX_PATHS) return;
-      stats = { hist: new Uint32Array(BUCKETS), sources: [] };
-      byPath.set(copyString(path), stats);
+      slot = bySlot.length;
+      if ((slot + 1) * BUCKETS > hists.length) {
+        hists = grown(hists, hists.length * 2);
+        sourceCount = grown(sourceCount, sourceCount.length * 2);
+      }
+      const stats: SizeStats = { offset: slot * BUCKETS, sources: [] };
+      bySlot.push(stats);
+      // The analyzer's canonical path string: kept as the key as it is.
+      byPath.set(path, stats);
+      if (pathId >= 0) {
+        if (pathId >= slotByPathId.length) slotByPathId = grown(slotByPathId, Math.max(slotByPathId.length * 2, pathId + 1));
+        slotByPathId[pathId] = slot + 1;
+      }
     }
-    stats.hist[bucketOf(bytes)]++;
-    if (stats.sources.length < MIN_NORM_SOURCES && !stats.sources.includes(source)) stats.sources.push(copyString(source));
+    hists[slot * BUCKETS + bucketOf(bytes)]++;
+    if (sourceCount[slot] < MIN_NORM_SOURCES) {
+      const stats = bySlot[slot];
+      if (!stats.sources.includes(source)) {
+        stats.sources.push(copyString(source));
+        sourceCount[slot]++;
+      }
+    }
   }
 
   function finish(ctx: DetectorContext): Finding[] {
@@ -210,8 +245,8 @@ export const createDataExfiltrationDetector: DetectorFactory = (config): Detecto
     if (norm === undefined) {
       const stats = byPath.get(path);
       norm =
-        stats && established(stats.hist, stats.sources.length)
-          ? { path, scale: robustScaleOfHistogram(stats.hist, OCTAVE_FLOOR) }
+        stats && established(histOf(stats), stats.sources.length)
+          ? { path, scale: robustScaleOfHistogram(histOf(stats), OCTAVE_FLOOR) }
           : null;
       cache.set(path, norm);
     }

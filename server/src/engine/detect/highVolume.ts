@@ -123,7 +123,7 @@ export const createHighVolumeDetector: DetectorFactory = (): Detector => {
       peakLine: p.peakLine,
       firstTime: p.firstTime,
       lastTime: p.lastTime,
-      distinctTargets: p.paths.size,
+      distinctTargets: p.distinctPaths,
       lines: p.lines,
     }));
     return [

@@ -1,5 +1,5 @@
 import type { EngineConfig } from '../config';
-import type { Detector, DetectorFactory } from './types';
+import type { Detector, DetectorFactory, RecordIds } from './types';
 import { createBruteForceDetector } from './bruteForce';
 import { createCompromiseDetector } from './compromiseAfterBruteForce';
 import { createUrlScanDetector } from './urlScan';
@@ -31,6 +31,6 @@ export const DETECTOR_FACTORIES: readonly DetectorFactory[] = [
 ];
 
 /** The enabled detectors for a configuration. */
-export function createDetectors(config: EngineConfig): Detector[] {
-  return DETECTOR_FACTORIES.map((make) => make(config)).filter((d) => config.rules[d.rule].enabled);
+export function createDetectors(config: EngineConfig, ids?: RecordIds): Detector[] {
+  return DETECTOR_FACTORIES.map((make) => make(config, ids)).filter((d) => config.rules[d.rule].enabled);
 }

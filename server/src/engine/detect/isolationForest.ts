@@ -49,6 +49,12 @@ export interface IsolationForestOptions {
    * 'library': the library's predict turned back into path lengths (the fallback; slower).
    */
   scoring?: 'walk' | 'library';
+  /**
+   * Only rows that may score at least this matter to the caller: a row whose score is
+   * certain to stay below it is not walked through the remaining trees, and gets NaN as score
+   * and path length. The other rows' values are exactly those of a full scoring.
+   */
+  minScore?: number;
 }
 
 export interface IsolationResult {
@@ -98,12 +104,18 @@ export function mulberry32(seed: number): () => number {
  * One trained tree, flattened: node k splits on `column[k]` (an index into the caller's row)
  * at `split[k]`, or is a leaf (`left[k] < 0`) whose remaining expected depth is `leafTerm[k]`.
  */
+/**
+ * A trained tree as flat arrays, breadth first with each node's two children side by side:
+ * `child[k]` is the left child (the right one is child[k] + 1), 0 at a leaf (the root is
+ * nobody's child). `leafValue` is a leaf's depth plus the paper's leaf term: a row's path
+ * length is read off the leaf it reaches, with no counting on the way down.
+ */
 interface FlatTree {
-  left: Int32Array;
-  right: Int32Array;
+  child: Int32Array;
   column: Int32Array;
   split: Float64Array;
-  leafTerm: Float64Array;
+  depth: Int32Array;
+  leafValue: Float64Array;
 }
 
 /** The node shape of ml-isolation-forest 0.1.0's TreeNode (plain public fields). */
@@ -153,6 +165,9 @@ export function isolationScores(rows: readonly ArrayLike<number>[], options: Iso
   /** False once a tree could not be read: the rest use the library's predict (see header). */
   let readable = options.scoring !== 'library';
 
+  // Grow every tree first (the draws come out in the same order as growing and walking each
+  // in turn), then walk the rows through them.
+  const grown: GrownTree[] = [];
   for (let t = 0; t < trees; t++) {
     // Partial Fisher–Yates: the first ψ entries of `order` become a uniform sample.
     for (let i = 0; i < psi; i++) {
@@ -169,7 +184,7 @@ export function isolationScores(rows: readonly ArrayLike<number>[], options: Iso
     });
     if (treeColumns.length === 0) {
       // The subsample is all alike: this tree isolates nothing, every row sits in its root leaf.
-      for (let i = 0; i < n; i++) pathLengths[i] += cPsi;
+      grown.push({ kind: 'root', least: cPsi });
       continue;
     }
     const trainingRows = sample.map((i) => treeColumns.map((c) => matrix[i * width + c]));
@@ -183,14 +198,87 @@ export function isolationScores(rows: readonly ArrayLike<number>[], options: Iso
     }
     const flat = readable ? flatten(forest, treeColumns, t === 0 ? trainingRows : undefined) : undefined;
     if (!flat) readable = false;
-    if (flat) addPathLengths(flat, matrix, width, n, pathLengths);
-    else addPathLengthsFromScores(forest, matrix, width, n, treeColumns, psi, pathLengths);
+    if (flat) {
+      let least = Infinity;
+      for (let k = 0; k < flat.child.length; k++) if (flat.child[k] === 0 && flat.leafValue[k] < least) least = flat.leafValue[k];
+      grown.push({ kind: 'flat', tree: flat, least });
+    } else grown.push({ kind: 'library', forest, treeColumns, least: 0 });
+  }
+
+  // Rows still walked; after a checkpoint, those that cannot reach minScore any more leave.
+  let alive: Int32Array | undefined;
+  let aliveCount = n;
+  const minScore = options.minScore;
+  for (let t = 0; t < trees; t++) {
+    const g = grown[t];
+    if (g.kind === 'root') {
+      if (alive) for (let j = 0; j < aliveCount; j++) pathLengths[alive[j]] += cPsi;
+      else for (let i = 0; i < n; i++) pathLengths[i] += cPsi;
+    } else if (g.kind === 'flat') addPathLengths(g.tree, matrix, width, n, pathLengths, alive, aliveCount);
+    else addPathLengthsFromScores(g.forest, matrix, width, n, g.treeColumns, psi, pathLengths, alive, aliveCount);
+    if (minScore !== undefined && CHECKPOINTS.includes((t + 1) / trees)) {
+      alive = dropHopeless(pathLengths, alive, aliveCount, grown, t + 1, trees, cPsi, minScore);
+      aliveCount = alive.length;
+      if (aliveCount === 0) break;
+    }
+  }
+  if (alive) {
+    const kept = new Uint8Array(n);
+    for (let j = 0; j < aliveCount; j++) kept[alive[j]] = 1;
+    for (let i = 0; i < n; i++) {
+      if (kept[i]) continue;
+      pathLengths[i] = NaN;
+      scores[i] = NaN;
+    }
+    for (let j = 0; j < aliveCount; j++) {
+      const i = alive[j];
+      pathLengths[i] /= trees;
+      scores[i] = Math.pow(2, -pathLengths[i] / cPsi);
+    }
+    return { scores, pathLengths, sampleSize: psi, columns };
   }
   for (let i = 0; i < n; i++) {
     pathLengths[i] /= trees;
     scores[i] = Math.pow(2, -pathLengths[i] / cPsi);
   }
   return { scores, pathLengths, sampleSize: psi, columns };
+}
+
+type GrownTree =
+  | { kind: 'root'; least: number }
+  | { kind: 'flat'; tree: FlatTree; least: number }
+  | { kind: 'library'; forest: IsolationForest; treeColumns: number[]; least: number };
+
+/**
+ * Shares of the trees after which rows that cannot reach minScore stop being walked. A row's
+ * path length over the remaining trees is at least the sum of their shortest leaves, so by
+ * half-way an ordinary row (mean path ≈ c(ψ) and above) is already out of reach of 0.6.
+ */
+const CHECKPOINTS = [0.5, 0.75];
+
+/** Rows that may still reach minScore: their path so far plus each remaining tree's shortest leaf, added in the same order as their real paths would be. */
+function dropHopeless(
+  pathLengths: Float64Array,
+  alive: Int32Array | undefined,
+  aliveCount: number,
+  grown: readonly GrownTree[],
+  done: number,
+  trees: number,
+  cPsi: number,
+  minScore: number,
+): Int32Array {
+  const out = new Int32Array(aliveCount);
+  let kept = 0;
+  for (let j = 0; j < aliveCount; j++) {
+    const i = alive ? alive[j] : j;
+    let least = pathLengths[i];
+    for (let t = done; t < trees; t++) least += grown[t].least;
+    // Floating-point sums and pow are monotonic, so the real score is at most this; the margin
+    // keeps rows within rounding of the threshold.
+    const best = Math.pow(2, -(least / trees) / cPsi);
+    if (best >= minScore - 1e-9 || !(best === best)) out[kept++] = i;
+  }
+  return out.subarray(0, kept);
 }
 
 /**
@@ -202,40 +290,40 @@ export function isolationScores(rows: readonly ArrayLike<number>[], options: Iso
 function flatten(forest: IsolationForest, treeColumns: number[], check?: number[][]): FlatTree | undefined {
   const root = (forest as unknown as { forest?: LibraryNode[] }).forest?.[0];
   if (!root) return undefined;
-  const nodes: LibraryNode[] = [];
-  const stack: LibraryNode[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    nodes.push(node);
+  // breadth first: a node's children are appended together, so they are adjacent
+  const nodes: LibraryNode[] = [root];
+  const depths: number[] = [0];
+  for (let k = 0; k < nodes.length; k++) {
+    const node = nodes[k];
     if (node.left || node.right) {
       if (!node.left || !node.right || typeof node.splitColumn !== 'number' || typeof node.splitValue !== 'number') return undefined;
-      stack.push(node.right, node.left);
+      nodes.push(node.left, node.right);
+      depths.push(depths[k] + 1, depths[k] + 1);
     }
   }
-  const index = new Map<LibraryNode, number>();
-  nodes.forEach((node, k) => index.set(node, k));
   const size = nodes.length;
   const flat: FlatTree = {
-    left: new Int32Array(size),
-    right: new Int32Array(size),
+    child: new Int32Array(size),
     column: new Int32Array(size),
     split: new Float64Array(size),
-    leafTerm: new Float64Array(size),
+    depth: Int32Array.from(depths),
+    leafValue: new Float64Array(size),
   };
   const libraryLeafTerm = check ? new Float64Array(size) : undefined;
+  let next = 1;
   for (let k = 0; k < size; k++) {
     const node = nodes[k];
     if (node.left && node.right) {
-      flat.left[k] = index.get(node.left)!;
-      flat.right[k] = index.get(node.right)!;
+      flat.child[k] = next;
+      next += 2;
       const column = treeColumns[node.splitColumn!];
       if (column === undefined) return undefined;
       flat.column[k] = column;
       flat.split[k] = node.splitValue!;
     } else {
-      flat.left[k] = -1;
+      flat.child[k] = 0;
       const rowsInLeaf = Array.isArray(node.trainingSet) ? node.trainingSet.length : 0;
-      flat.leafTerm[k] = averagePathLength(rowsInLeaf);
+      flat.leafValue[k] = depths[k] + averagePathLength(rowsInLeaf);
       if (libraryLeafTerm) libraryLeafTerm[k] = libraryAveragePathLength(rowsInLeaf);
     }
   }
@@ -243,48 +331,40 @@ function flatten(forest: IsolationForest, treeColumns: number[], check?: number[
     // With the library's leaf term, our walk must give back exactly the library's score.
     const expected = forest.predict(check);
     const cLib = libraryAveragePathLength(check.length);
-    const probe = new Float64Array(check.length * treeColumns.length);
     for (let i = 0; i < check.length; i++) {
-      for (let c = 0; c < treeColumns.length; c++) probe[i * treeColumns.length + c] = check[i][c];
-    }
-    const remapped: FlatTree = { ...flat, column: flat.column.map((c) => treeColumns.indexOf(c)), leafTerm: libraryLeafTerm };
-    for (let i = 0; i < check.length; i++) {
-      const h = walk(remapped, probe, i * treeColumns.length);
+      let k = 0;
+      for (let c = flat.child[0]; c !== 0; c = flat.child[k]) {
+        const local = treeColumns.indexOf(flat.column[k]);
+        k = check[i][local] < flat.split[k] ? c : c + 1;
+      }
+      const h = flat.depth[k] + libraryLeafTerm[k];
       if (Math.abs(Math.pow(2, -h / cLib) - expected[i]) > 1e-9) return undefined;
     }
   }
   return flat;
 }
 
-function walk(tree: FlatTree, matrix: Float64Array, offset: number): number {
-  let k = 0;
-  let depth = 0;
-  while (tree.left[k] >= 0) {
-    k = matrix[offset + tree.column[k]] < tree.split[k] ? tree.left[k] : tree.right[k];
-    depth++;
+function addPathLengths(tree: FlatTree, matrix: Float64Array, width: number, n: number, out: Float64Array, alive?: Int32Array, aliveCount = n): void {
+  // the arrays in locals: this loop is most of the time for big populations
+  const { child, column, split, leafValue } = tree;
+  const root = child[0];
+  if (alive) {
+    for (let j = 0; j < aliveCount; j++) {
+      const i = alive[j];
+      const offset = i * width;
+      let k = 0;
+      for (let c = root; c !== 0; c = child[k]) k = matrix[offset + column[k]] < split[k] ? c : c + 1;
+      out[i] += leafValue[k];
+    }
+    return;
   }
-  return depth + tree.leafTerm[k];
-}
-
-function addPathLengths(tree: FlatTree, matrix: Float64Array, width: number, n: number, out: Float64Array): void {
-  // `walk` inlined with the arrays in locals: this loop is most of the time for big populations.
-  const { left, right, column, split, leafTerm } = tree;
   for (let i = 0, offset = 0; i < n; i++, offset += width) {
     let k = 0;
-    let depth = 0;
-    while (left[k] >= 0) {
-      k = matrix[offset + column[k]] < split[k] ? left[k] : right[k];
-      depth++;
-    }
-    out[i] += depth + leafTerm[k];
+    for (let c = root; c !== 0; c = child[k]) k = matrix[offset + column[k]] < split[k] ? c : c + 1;
+    out[i] += leafValue[k];
   }
 }
 
-/**
- * The fallback when the trained tree cannot be read: the library's own `predict`, turned back
- * into a path length with its own normaliser (exact for a one-tree forest). Its leaf term
- * stays c_lib(leaf size), ≈ 0.58 short for leaves of more than two rows.
- */
 function addPathLengthsFromScores(
   forest: IsolationForest,
   matrix: Float64Array,
@@ -293,10 +373,13 @@ function addPathLengthsFromScores(
   treeColumns: number[],
   psi: number,
   out: Float64Array,
+  alive?: Int32Array,
+  aliveCount = n,
 ): void {
-  const projected: number[][] = new Array(n);
-  for (let i = 0; i < n; i++) projected[i] = treeColumns.map((c) => matrix[i * width + c]);
+  const rowOf = (j: number) => (alive ? alive[j] : j);
+  const projected: number[][] = new Array(aliveCount);
+  for (let j = 0; j < aliveCount; j++) projected[j] = treeColumns.map((c) => matrix[rowOf(j) * width + c]);
   const scores = forest.predict(projected);
   const cLib = libraryAveragePathLength(psi);
-  for (let i = 0; i < n; i++) out[i] += -Math.log2(scores[i]) * cLib;
+  for (let j = 0; j < aliveCount; j++) out[rowOf(j)] += -Math.log2(scores[j]) * cLib;
 }

@@ -45,12 +45,12 @@ interface Feature {
 const FEATURES: readonly Feature[] = [
   { name: 'requests', key: 'requests', kind: 'count', raw: (p) => p.requests },
   { name: 'rate', key: 'perMinute', kind: 'rate', raw: (p) => p.requests / Math.max(1, activeMinutes(p)) },
-  { name: 'distinct paths', key: 'distinctPaths', kind: 'count', raw: (p) => p.paths.size },
+  { name: 'distinct paths', key: 'distinctPaths', kind: 'count', raw: (p) => p.distinctPaths },
   { name: '4xx share', key: 'share4xx', kind: 'share', raw: (p) => p.status4xx / p.requests },
   { name: '5xx share', key: 'share5xx', kind: 'share', raw: (p) => p.status5xx / p.requests },
   { name: 'bytes total', key: 'bytesTotal', kind: 'bytes', raw: (p) => p.bytesTotal },
   { name: 'largest response', key: 'bytesMax', kind: 'bytes', raw: (p) => p.bytesMax },
-  { name: 'distinct user agents', key: 'userAgents', kind: 'count', raw: (p) => p.agents.size },
+  { name: 'distinct user agents', key: 'userAgents', kind: 'count', raw: (p) => p.distinctAgents },
   { name: 'off-hours share', key: 'offHoursShare', kind: 'share', raw: (p) => (p.events > 0 ? p.offHours / p.events : 0) },
   { name: 'POST share', key: 'postShare', kind: 'share', raw: (p) => p.posts / p.requests },
 ];
@@ -91,7 +91,8 @@ function finish(ctx: DetectorContext): Finding[] {
     for (let c = 0; c < width; c++) row[c] = robustZ(scaled(FEATURES[c].kind, raw[c][i]), scales[c]);
     rows[i] = row;
   }
-  const result = isolationScores(rows, { trees: settings.trees, sampleSize: settings.sampleSize, seed: settings.seed });
+  // Rows that cannot reach the threshold are not walked through every tree (they get NaN).
+  const result = isolationScores(rows, { trees: settings.trees, sampleSize: settings.sampleSize, seed: settings.seed, minScore: settings.scoreThreshold });
 
   const medians: number[] = [];
   const out: Finding[] = [];

@@ -32,6 +32,7 @@ import type { Detector, DetectorContext, DetectorFactory } from './types';
 import { makeFinding, saturate } from '../score';
 import { copyString } from './sourceProfiles';
 import { WorkingHoursClock } from '../time/workingHours';
+import { IdMemo } from './stringIds';
 import { connectionKey, isoTime } from './bruteForce';
 
 /** Admin requests of one (source, user) closer than this are one visit. */
@@ -47,6 +48,8 @@ const RECENT_PRIVILEGE_CAP = 64;
 const SESSION_MAX_MS = 12 * 3_600_000;
 /** Users whose last login is remembered (cleared past it: a table, not a leak). */
 const LAST_LOGIN_CAP = 10_000;
+/** Paths whose admin-area verdict is remembered when there are no ids (see IdMemo). */
+const ADMIN_VERDICTS_CAP = 16_384;
 /** Hours 00:00–04:59 are "deep night". */
 const DEEP_NIGHT_END = 5;
 
@@ -62,13 +65,18 @@ const NOT_INTERACTIVE_SERVICE = /^(?:sshd|sudo|cron|crond|systemd|systemd-user|a
 type Category = 'login' | 'privilege' | 'session' | 'admin';
 
 /** Whether an admin-area request counts: the path is the admin area's own, and it worked. */
-export function isAdminUse(record: LogRecord): boolean {
+export function isAdminUse(record: LogRecord, adminArea: (path: string) => boolean = isAdminAreaPath): boolean {
   const status = record.status;
   const path = record.path;
   if (status === undefined || path === undefined || status < 200 || status >= 400) return false;
-  if (!ADMIN_PATH.test(path) || NOT_ADMIN_USE.test(path)) return false;
+  if (!adminArea(path)) return false;
   if (status < 300) return true;
   return record.method === 'POST' || (record.user !== undefined && record.user !== '-' && record.user !== '');
+}
+
+/** The path is the admin area's own (not its public assets, AJAX endpoints or login page). */
+function isAdminAreaPath(path: string): boolean {
+  return ADMIN_PATH.test(path) && !NOT_ADMIN_USE.test(path);
 }
 
 function authCategory(record: LogRecord, text: string): Category | undefined {
@@ -117,7 +125,10 @@ interface Pair {
   offsets: number[];
 }
 
-export const createOffHoursDetector: DetectorFactory = (config: EngineConfig): Detector => {
+export const createOffHoursDetector: DetectorFactory = (config: EngineConfig, ids): Detector => {
+  // the admin-area verdict per path, remembered by the analyzer's path id (paths repeat)
+  const adminArea = new IdMemo(isAdminAreaPath, ADMIN_VERDICTS_CAP);
+  const isAdminAreaOf = (path: string) => adminArea.get(ids ? ids.path : -1, path);
   const settings = config.rules['off-hours'];
   const hours = config.workingHours;
   const clock = new WorkingHoursClock(hours);
@@ -144,7 +155,7 @@ export const createOffHoursDetector: DetectorFactory = (config: EngineConfig): D
       } else if (r.kind === 'http') {
         const status = r.status;
         if (status === undefined || status < 200 || status >= 400 || r.path === undefined) return;
-        if (isAdminUse(r)) category = 'admin';
+        if (isAdminUse(r, isAdminAreaOf)) category = 'admin';
       } else return;
       if (category === undefined) return;
       if (category === 'privilege' || category === 'session') {

@@ -23,6 +23,7 @@ import type { EvidenceValue, Finding, LogRecord } from '../model';
 import type { Detector, DetectorContext, DetectorFactory } from './types';
 import { makeFinding, saturate } from '../score';
 import { copyString } from './sourceProfiles';
+import { IdMemo } from './stringIds';
 
 export type ToolClass =
   | 'exploitation'
@@ -113,6 +114,8 @@ const URL_PATTERN = new RegExp(URL_MARKERS.map((m) => `(${m.re})`).join('|'), 'i
 
 /** Distinct agents whose verdict is remembered (agents repeat across a log). */
 const AGENT_CACHE_ENTRIES = 4096;
+/** Distinct paths whose URL-marker verdict is remembered (a site's pages and assets). */
+const PATH_CACHE_ENTRIES = 16_384;
 
 interface ToolHit {
   name: string;
@@ -165,24 +168,15 @@ interface SourceState {
   tools: Map<string, { cls: ToolClass; requests: number }>;
 }
 
-export const createScannerDetector: DetectorFactory = (config): Detector => {
+export const createScannerDetector: DetectorFactory = (config, ids): Detector => {
   const extra = config.rules.scanner.extraAgents
     .map((a) => (typeof a === 'string' ? a.trim().toLowerCase() : ''))
     .filter((a) => a.length > 0);
   const maxLines = Math.max(1, config.maxEvidenceLines);
   const bySource = new Map<string, SourceState>();
-  /** Agent → the tool it names, or null. */
-  const agentCache = new Map<string, ReturnType<typeof identifyTool>>();
-
-  function agentTool(ua: string): ReturnType<typeof identifyTool> {
-    let verdict = agentCache.get(ua);
-    if (verdict === undefined) {
-      verdict = identifyTool(ua, extra);
-      if (agentCache.size >= AGENT_CACHE_ENTRIES) agentCache.clear();
-      agentCache.set(copyString(ua), verdict);
-    }
-    return verdict;
-  }
+  // Verdicts per agent and per path, remembered by the analyzer's ids (agents and paths repeat).
+  const agentTool = new IdMemo((ua: string) => identifyTool(ua, extra), AGENT_CACHE_ENTRIES);
+  const pathMarker = new IdMemo((path: string) => (path.length < 4 ? null : findScannerMarker(path)), PATH_CACHE_ENTRIES);
 
   return {
     rule: 'scanner',
@@ -192,10 +186,14 @@ export const createScannerDetector: DetectorFactory = (config): Detector => {
       let hits: ToolHit[] | null = null;
       const ua = record.userAgent;
       if (ua !== undefined && ua.length > 1) {
-        const t = agentTool(ua);
+        const t = agentTool.get(ids ? ids.agent : -1, ua);
         if (t) hits = [{ ...t, where: 'user-agent' }];
       }
-      hits = addMarker(hits, record.path, 'url');
+      const path = record.path;
+      if (path !== undefined) {
+        const t = pathMarker.get(ids ? ids.path : -1, path);
+        if (t) hits = addHit(hits, t, 'url');
+      }
       hits = addMarker(hits, record.query, 'url');
       hits = addMarker(hits, record.referrer, 'referrer');
       if (hits === null) return;
@@ -241,6 +239,10 @@ function addMarker(hits: ToolHit[] | null, value: string | undefined, where: Too
   if (value === undefined || value.length < 4) return hits;
   const t = findScannerMarker(value);
   if (!t) return hits;
+  return addHit(hits, t, where);
+}
+
+function addHit(hits: ToolHit[] | null, t: NonNullable<ReturnType<typeof findScannerMarker>>, where: ToolHit['where']): ToolHit[] | null {
   if (!hits) return [{ ...t, where }];
   if (!hits.some((h) => h.name === t.name)) hits.push({ ...t, where });
   return hits;

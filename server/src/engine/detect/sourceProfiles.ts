@@ -1,5 +1,8 @@
 import type { LogRecord } from '../model';
+import type { RecordIds } from './types';
 import type { WorkingHoursClock } from '../time/workingHours';
+import { StringIds } from './stringIds';
+import { PairSet } from './pairTables';
 
 /** Distinct paths / agents counted exactly up to this many per source, then saturated. */
 const DISTINCT_CAP = 4096;
@@ -27,31 +30,87 @@ export interface SourceProfile {
   peakPerMinute: number;
   /** 0-based line at which the peak minute's count was reached. */
   peakLine: number;
-  paths: Set<string>;
-  agents: Set<string>;
+  /** Distinct request paths (query strings aside), counted exactly up to DISTINCT_CAP. */
+  distinctPaths: number;
+  /** Distinct user agents, counted exactly up to DISTINCT_CAP. */
+  distinctAgents: number;
   /** First LINES_CAP 0-based lines of this source. */
   lines: number[];
+  /** @internal dense index of this profile (for the pair sets) */
+  index: number;
   /** @internal running minute counter */
   minute: number;
   minuteCount: number;
+  /** @internal the last user agent's id, and whether its pair is counted */
+  lastAgentId: number;
+  lastAgentPaired: boolean;
 }
 
 /**
  * Per-source aggregates, fed once per record by the analyzer and shared by the statistical
  * detectors (volume, error rate, exfiltration, outliers) so no detector keeps its own copy.
+ *
+ * Sources, paths and user agents are interned (dense ids, see StringIds): a profile is found
+ * by its source id, and distinct paths and agents are counted in two pair sets (source id,
+ * id) — a few bytes per pair instead of a Set of strings per source.
+ *
+ * Observing a record also swaps its `source`, `path` and `userAgent` for the canonical
+ * copies of the same text (equal strings): the detectors that run after it look them up by
+ * strings whose hash is already computed, and what they keep is never a slice of a line.
  */
 export class SourceProfiles {
   readonly bySource = new Map<string, SourceProfile>();
+  /** The string tables. A reader that interns in another thread fills them (see pushInterned). */
+  readonly sources = new StringIds();
+  readonly paths = new StringIds();
+  readonly agents = new StringIds();
+  /** Profile by source id. */
+  private readonly byId: (SourceProfile | undefined)[] = [];
+  /** The ids of the record observed last (what the detectors then read, see RecordIds). */
+  readonly current: RecordIds = { source: -1, path: -1, agent: -1 };
+  // Sized for a mid-sized log (~100K pairs) so that big ones grow a few times, not a dozen.
+  private readonly sourcePaths = new PairSet(1 << 16);
+  private readonly sourceAgents = new PairSet(1 << 12);
 
   constructor(private readonly clock: WorkingHoursClock) {}
 
+  /** Interns the record's strings, then aggregates it. */
   observe(record: LogRecord): void {
+    if (record.kind === 'meta') return;
+    const path = record.path;
+    const pathId = path === undefined ? -1 : this.paths.id(path);
     const source = record.source;
-    if (source === undefined || record.kind === 'meta') return;
-    let p = this.bySource.get(source);
+    const sourceId = source === undefined ? -1 : this.sources.id(source);
+    const agent = record.userAgent;
+    let agentId = -1;
+    if (agent !== undefined) {
+      // A source nearly always keeps its user agent: comparing with its last one is
+      // cheaper than hashing the agent again.
+      const last = sourceId >= 0 ? this.byId[sourceId]?.lastAgentId ?? -1 : -1;
+      agentId = last >= 0 && agent === this.agents.strings[last] ? last : this.agents.id(agent);
+    }
+    this.observeInterned(record, sourceId, pathId, agentId);
+  }
+
+  /**
+   * Aggregates a record whose strings are interned in this object's tables (-1: absent).
+   * `newPairs`, when given (≥ 0), says whether (source, path) — bit 0 — and (source, agent) —
+   * bit 1 — are seen for the first time on an HTTP record: a reader that interns in another
+   * thread keeps those sets there, and these are not consulted.
+   */
+  observeInterned(record: LogRecord, sourceId: number, pathId: number, agentId: number, newPairs = -1): void {
+    if (record.kind === 'meta') return;
+    const current = this.current;
+    current.source = sourceId;
+    current.path = pathId;
+    current.agent = agentId;
+    if (pathId >= 0) record.path = this.paths.strings[pathId];
+    if (agentId >= 0) record.userAgent = this.agents.strings[agentId];
+    if (sourceId < 0) return;
+    let p = this.byId[sourceId];
     if (!p) {
       p = {
-        source: copyString(source),
+        source: this.sources.strings[sourceId],
         events: 0,
         requests: 0,
         status4xx: 0,
@@ -65,14 +124,19 @@ export class SourceProfiles {
         lastTime: NaN,
         peakPerMinute: 0,
         peakLine: record.line,
-        paths: new Set(),
-        agents: new Set(),
+        distinctPaths: 0,
+        distinctAgents: 0,
         lines: [],
+        index: sourceId,
         minute: NaN,
         minuteCount: 0,
+        lastAgentId: -1,
+        lastAgentPaired: false,
       };
+      this.byId[sourceId] = p;
       this.bySource.set(p.source, p);
     }
+    record.source = p.source;
     p.events++;
     if (p.lines.length < LINES_CAP) p.lines.push(record.line);
     const t = record.time;
@@ -80,6 +144,15 @@ export class SourceProfiles {
       if (!(t >= p.firstTime)) p.firstTime = t;
       if (!(t <= p.lastTime)) p.lastTime = t;
       if (this.clock.isOffHours(t, record.offsetMinutes)) p.offHours++;
+    }
+    // the source's agent, and whether its pair is already counted
+    let agentPaired = false;
+    if (agentId >= 0) {
+      if (agentId === p.lastAgentId) agentPaired = p.lastAgentPaired;
+      else {
+        p.lastAgentId = agentId;
+        p.lastAgentPaired = false;
+      }
     }
     if (record.kind !== 'http') return;
     p.requests++;
@@ -95,8 +168,12 @@ export class SourceProfiles {
         p.bytesMaxLine = record.line;
       }
     }
-    if (record.path !== undefined && p.paths.size < DISTINCT_CAP) p.paths.add(record.path);
-    if (record.userAgent !== undefined && p.agents.size < DISTINCT_CAP) p.agents.add(record.userAgent);
+    // (Counting only first sightings while under the cap gives min(cap, distinct) either way.)
+    if (pathId >= 0 && p.distinctPaths < DISTINCT_CAP && (newPairs >= 0 ? (newPairs & 1) !== 0 : this.sourcePaths.add(sourceId, pathId))) p.distinctPaths++;
+    if (agentId >= 0 && !agentPaired && p.distinctAgents < DISTINCT_CAP) {
+      if (newPairs >= 0 ? (newPairs & 2) !== 0 : this.sourceAgents.add(sourceId, agentId)) p.distinctAgents++;
+      p.lastAgentPaired = true;
+    }
     if (Number.isFinite(t)) {
       const minute = Math.floor(t / 60_000);
       if (minute === p.minute) p.minuteCount++;
@@ -119,7 +196,11 @@ export class SourceProfiles {
   }
 }
 
-/** Copies a string out of the big line it was sliced from, so the line can be freed. */
+/**
+ * Copies a string out of the big line it was sliced from, so the line can be freed. (A slice
+ * of a fresh string, cheap to make; the interned tables use `flatCopy`, which costs more to
+ * make and less to read.)
+ */
 export function copyString(s: string): string {
   return (' ' + s).slice(1);
 }

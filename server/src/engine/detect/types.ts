@@ -21,9 +21,26 @@ export interface DetectorContext {
  */
 export interface Detector {
   readonly rule: RuleId;
-  /** `text` is the line as given to the parsers (capped at maxLineLength); don't keep it. */
+  /**
+   * `text` is the line as given to the parsers (capped at maxLineLength); don't keep it.
+   * The analyzer hands `record.source`, `path` and `userAgent` over as canonical copies
+   * (see SourceProfiles): they may be kept as they are, and maps keyed by them find them by
+   * identity. Other fields may be slices of the line: copy what is kept.
+   */
   observe(record: LogRecord, text: string): void;
   finish(ctx: DetectorContext): Finding[];
 }
 
-export type DetectorFactory = (config: EngineConfig) => Detector;
+/**
+ * Interned ids of the record being observed, in the analyzer's SourceProfiles tables
+ * (-1: the field is absent). The analyzer sets them just before the detectors see the record,
+ * so a detector can keep per-source or per-path state in typed arrays instead of maps keyed
+ * by strings. A detector made without them (a unit test) interns on its own.
+ */
+export interface RecordIds {
+  source: number;
+  path: number;
+  agent: number;
+}
+
+export type DetectorFactory = (config: EngineConfig, ids?: RecordIds) => Detector;

@@ -26,6 +26,8 @@ import type { EvidenceValue, Finding, LogRecord } from '../model';
 import type { Detector, DetectorContext, DetectorFactory } from './types';
 import { formatDuration, makeFinding, saturate } from '../score';
 import { copyString } from './sourceProfiles';
+import { StringIds } from './stringIds';
+import { PairMap } from './pairTables';
 
 /** Well-known probe paths answered 4xx that make a small probe worth reporting. */
 export const SMALL_PROBE_MIN_PATHS = 5;
@@ -39,19 +41,6 @@ const PROBE_PATH =
 
 export function isProbePath(path: string): boolean {
   return PROBE_PATH.test(path);
-}
-
-/** One distinct path of one source, while it has requests in the window. */
-interface PathEntry {
-  path: string;
-  /** Key in the shared map: source, NUL, path. */
-  key: string;
-  /** Requests for it in the window. */
-  inWindow: number;
-  /** 4xx answers for it in the window. */
-  refusedInWindow: number;
-  /** 1 when it is a well-known probe path, 0 when not, -1 until first needed. */
-  probe: number;
 }
 
 /** The busiest window that met the trigger (or the small-probe condition). */
@@ -96,9 +85,64 @@ class SourceWindow {
 
   constructor(readonly source: string | undefined) {}
 
-  noteExample(entry: PathEntry): void {
-    const list = entry.probe === 1 ? (this.probeExamples ??= []) : (this.otherExamples ??= []);
-    if (list.length < 3 && !list.includes(entry.path)) list.push(entry.path);
+  noteExample(path: string, probe: boolean): void {
+    const list = probe ? (this.probeExamples ??= []) : (this.otherExamples ??= []);
+    if (list.length < 3 && !list.includes(path)) list.push(copyString(path));
+  }
+}
+
+/**
+ * The distinct (source, path) pairs that have requests in the window, as slots of parallel
+ * arrays (no object per pair), found by their interned ids in a PairMap. A slot is freed as
+ * soon as its last request leaves the window.
+ */
+class PathEntries {
+  readonly slotOf = new PairMap(1 << 12);
+  /** Per slot: the path, its requests and 4xx answers in the window, probe verdict (1, 0, -1: not yet). */
+  path: (string | undefined)[] = [];
+  inWindow = new Int32Array(1024);
+  refused = new Int32Array(1024);
+  probe = new Int8Array(1024);
+  /** The pair a slot belongs to. */
+  sourceKey = new Int32Array(1024);
+  pathId = new Int32Array(1024);
+  private free: number[] = [];
+
+  /** The slot of (sourceKey, pathId), taken when new. */
+  slot(sourceKey: number, pathId: number, path: string): number {
+    let slot = this.slotOf.get(sourceKey, pathId);
+    if (slot >= 0) return slot;
+    slot = this.free.length > 0 ? this.free.pop()! : this.path.length;
+    if (slot >= this.inWindow.length) this.grow();
+    // Not copied: the path is the analyzer's canonical string (or lives only while in the window).
+    this.path[slot] = path;
+    this.inWindow[slot] = 0;
+    this.refused[slot] = 0;
+    this.probe[slot] = -1;
+    this.sourceKey[slot] = sourceKey;
+    this.pathId[slot] = pathId;
+    this.slotOf.set(sourceKey, pathId, slot);
+    return slot;
+  }
+
+  release(slot: number): void {
+    this.slotOf.delete(this.sourceKey[slot], this.pathId[slot]);
+    this.path[slot] = undefined;
+    this.free.push(slot);
+  }
+
+  private grow(): void {
+    const n = this.inWindow.length * 2;
+    const bigger = <T extends Int32Array | Int8Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(n);
+      b.set(a);
+      return b;
+    };
+    this.inWindow = bigger(this.inWindow);
+    this.refused = bigger(this.refused);
+    this.probe = bigger(this.probe);
+    this.sourceKey = bigger(this.sourceKey);
+    this.pathId = bigger(this.pathId);
   }
 }
 
@@ -106,13 +150,18 @@ class SourceWindow {
  * The window of every source at once: requests in arrival order in one deque (parallel
  * arrays), each linked to the same source's next request, so evicting by time and walking
  * one source's requests are both cheap and memory follows the window, not the file.
+ * Sources and paths are known by their interned ids (see RecordIds).
  */
 class Windows {
-  readonly bySource = new Map<string, SourceWindow>();
-  private readonly entries = new Map<string, PathEntry>();
+  /** Sources in the order they were first seen (the order findings are made in). */
+  readonly sources: SourceWindow[] = [];
+  /** Window by source key (source id + 1; 0 for records without a source). */
+  private readonly byKey: (SourceWindow | undefined)[] = [];
+  private readonly entries = new PathEntries();
   private times: number[] = [];
   private owners: SourceWindow[] = [];
-  private paths: PathEntry[] = [];
+  /** Entry slot of each request. */
+  private slots: number[] = [];
   /** line · 2 + (1 when answered 4xx). */
   private packed: number[] = [];
   /** Sequence number of the same source's next request (-1: none yet). */
@@ -129,12 +178,14 @@ class Windows {
     private readonly maxLines: number,
   ) {}
 
-  add(source: string | undefined, path: string, status: number, time: number, line: number): void {
-    const sourceKey = source ?? '';
-    let w = this.bySource.get(sourceKey);
+  add(sourceId: number, source: string | undefined, pathId: number, path: string, status: number, time: number, line: number): void {
+    const key = sourceId + 1;
+    let w = this.byKey[key];
     if (!w) {
       w = new SourceWindow(source === undefined ? undefined : copyString(source));
-      this.bySource.set(w.source ?? '', w);
+      while (this.byKey.length < key) this.byKey.push(undefined);
+      this.byKey[key] = w;
+      this.sources.push(w);
     }
     const t = Number.isFinite(time) ? time : w.lastTime;
     w.lastTime = t;
@@ -145,25 +196,20 @@ class Windows {
     }
     if (t > w.maxTime || w.headSeq < 0) w.maxTime = t;
 
-    const key = sourceKey + '\u0000' + path;
-    let entry = this.entries.get(key);
-    if (!entry) {
-      const flat = copyString(key);
-      entry = { path: flat.slice(sourceKey.length + 1), key: flat, inWindow: 0, refusedInWindow: 0, probe: -1 };
-      this.entries.set(flat, entry);
-    }
-    if (entry.inWindow++ === 0) w.distinct++;
+    const entries = this.entries;
+    const slot = entries.slot(key, pathId, path);
+    if (entries.inWindow[slot]++ === 0) w.distinct++;
     const refused = status >= 400 && status < 500;
     w.requests++;
     if (refused) {
       w.errors++;
-      if (entry.probe < 0) entry.probe = isProbePath(entry.path) ? 1 : 0;
-      if (entry.refusedInWindow++ === 0 && entry.probe === 1) w.probeDistinct++;
+      if (entries.probe[slot] < 0) entries.probe[slot] = isProbePath(path) ? 1 : 0;
+      if (entries.refused[slot]++ === 0 && entries.probe[slot] === 1) w.probeDistinct++;
     }
     const seq = this.base + this.times.length;
     this.times.push(t);
     this.owners.push(w);
-    this.paths.push(entry);
+    this.slots.push(slot);
     this.packed.push(line * 2 + (refused ? 1 : 0));
     this.next.push(-1);
     if (w.tailSeq >= this.base + this.head) this.next[w.tailSeq - this.base] = seq;
@@ -194,15 +240,17 @@ class Windows {
   private collect(w: SourceWindow, probesOnly: boolean): void {
     const list = probesOnly ? (w.probeEvidence ??= []) : (w.evidence ??= []);
     const last = probesOnly ? w.probeLast : w.evidenceLast;
+    const entries = this.entries;
     // continue after the last request collected while it is still in the window
     let seq = last >= w.headSeq && last >= 0 ? this.next[last - this.base] : w.headSeq;
     for (; seq >= 0; seq = this.next[seq - this.base]) {
       const i = seq - this.base;
       const refused = (this.packed[i] & 1) === 1;
-      const entry = this.paths[i];
-      if (!probesOnly || (refused && entry.probe === 1)) {
+      const slot = this.slots[i];
+      const probe = entries.probe[slot] === 1;
+      if (!probesOnly || (refused && probe)) {
         if (list.length < this.maxLines) list.push(Math.floor(this.packed[i] / 2));
-        if (refused) w.noteExample(entry);
+        if (refused) w.noteExample(entries.path[slot]!, probe);
       }
     }
     if (probesOnly) w.probeLast = w.tailSeq;
@@ -211,18 +259,19 @@ class Windows {
 
   private evict(oldest: number): void {
     const times = this.times;
+    const entries = this.entries;
     while (this.head < times.length && times[this.head] < oldest) {
       const w = this.owners[this.head];
-      const entry = this.paths[this.head];
+      const slot = this.slots[this.head];
       const refused = (this.packed[this.head] & 1) === 1;
       w.requests--;
-      if (--entry.inWindow === 0) w.distinct--;
+      if (--entries.inWindow[slot] === 0) w.distinct--;
       if (refused) {
         w.errors--;
-        if (--entry.refusedInWindow === 0 && entry.probe === 1) w.probeDistinct--;
+        if (--entries.refused[slot] === 0 && entries.probe[slot] === 1) w.probeDistinct--;
       }
       // paths that left the window are forgotten
-      if (entry.inWindow === 0 && entry.refusedInWindow === 0) this.entries.delete(entry.key);
+      if (entries.inWindow[slot] === 0 && entries.refused[slot] === 0) entries.release(slot);
       const seq = this.base + this.head;
       const nextSeq = this.next[this.head];
       if (w.headSeq === seq) w.headSeq = nextSeq;
@@ -237,7 +286,7 @@ class Windows {
       const n = this.head;
       this.times.splice(0, n);
       this.owners.splice(0, n);
-      this.paths.splice(0, n);
+      this.slots.splice(0, n);
       this.packed.splice(0, n);
       this.next.splice(0, n);
       this.base += n;
@@ -246,24 +295,29 @@ class Windows {
   }
 }
 
-export const createUrlScanDetector: DetectorFactory = (config): Detector => {
+export const createUrlScanDetector: DetectorFactory = (config, ids): Detector => {
   const settings = config.rules['url-scan'];
   const distinctPaths = Math.max(1, settings.distinctPaths);
   const minErrorRatio = Math.min(1, Math.max(0, settings.minErrorRatio));
   const windowMs = Math.max(1, settings.windowSeconds) * 1000;
   const windows = new Windows(distinctPaths, minErrorRatio, windowMs, Math.max(1, config.maxEvidenceLines));
+  // Made without the analyzer's ids (a unit test): intern here.
+  const local = ids ? undefined : { sources: new StringIds(), paths: new StringIds() };
 
   return {
     rule: 'url-scan',
 
     observe(record: LogRecord): void {
       if (record.kind !== 'http' || record.path === undefined) return;
-      windows.add(record.source, record.path, record.status ?? 0, record.time, record.line);
+      const source = record.source;
+      const sourceId = ids ? ids.source : source === undefined ? -1 : local!.sources.id(source);
+      const pathId = ids ? ids.path : local!.paths.id(record.path);
+      windows.add(sourceId, source, pathId, record.path, record.status ?? 0, record.time, record.line);
     },
 
     finish(ctx: DetectorContext): Finding[] {
       const findings: Finding[] = [];
-      for (const w of windows.bySource.values()) {
+      for (const w of windows.sources) {
         if (!w.best && !w.probeBest) continue;
         if (w.source !== undefined && ctx.isAllowed(w.source)) continue;
         const draft = w.best ? scanDraft(w, w.best, distinctPaths, minErrorRatio, windowMs) : probeDraft(w, w.probeBest!);

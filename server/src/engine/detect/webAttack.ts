@@ -21,9 +21,10 @@
  * Every pattern is linear: bounded repeats, classes that exclude what follows them.
  */
 import type { EvidenceValue, Finding, LogRecord } from '../model';
-import type { Detector, DetectorContext, DetectorFactory } from './types';
+import type { Detector, DetectorContext, DetectorFactory, RecordIds } from './types';
 import { makeFinding, saturate } from '../score';
 import { copyString } from './sourceProfiles';
+import { IdMemo } from './stringIds';
 
 export type WebAttackSubtype =
   | 'sqli'
@@ -140,6 +141,23 @@ function queryIsSuspicious(v: string): boolean {
 /** A referrer's path and query (its scheme and host are skipped before). */
 function referrerIsSuspicious(v: string): boolean {
   return QUERY_CHARS.test(v) || v.indexOf('..') >= 0;
+}
+
+/** QUERY_CHARS as a table, for gating a value in place (without slicing it first). */
+const QUERY_CHAR_TABLE = (() => {
+  const table = new Uint8Array(128);
+  for (const c of "%'\"<>()$;|`{}\\*!:+@#") table[c.charCodeAt(0)] = 1;
+  return table;
+})();
+
+/** Same answer as `referrerIsSuspicious(v.slice(from))`, without the slice (most referrers are plain). */
+function referrerTailIsSuspicious(v: string, from: number): boolean {
+  for (let i = from; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 128 && QUERY_CHAR_TABLE[c] === 1) return true;
+    if (c === 46 && v.charCodeAt(i + 1) === 46) return true;
+  }
+  return false;
 }
 
 function agentIsSuspicious(v: string): boolean {
@@ -930,6 +948,12 @@ interface ScanCache {
 
 /** Values remembered per field; when full the map starts over (cheaper than LRU bookkeeping). */
 const CACHE_ENTRIES = 2048;
+/**
+ * Paths and agents remembered with their verdict, whether or not they passed the gate (by
+ * the analyzer's ids; this cap is for detectors made without them). Sites have thousands
+ * of distinct paths.
+ */
+const CANONICAL_CACHE_ENTRIES = 16_384;
 const NO_HITS: readonly Hit[] = [];
 
 function newScanCache(): ScanCache {
@@ -974,19 +998,63 @@ function scanField(
   return out;
 }
 
+/**
+ * scanField for a path or user agent: the verdict is remembered per value (by the analyzer's
+ * id when there is one), gated or not — paths and agents repeat all through a log.
+ */
+function scanRememberedField(
+  raw: string | undefined,
+  id: number,
+  field: WebAttackField,
+  gate: (value: string) => boolean,
+  rounds: number,
+  out: Hit[] | null,
+  memo: IdMemo<readonly Hit[]> | null,
+): Hit[] | null {
+  if (raw === undefined || raw.length === 0) return out;
+  if (!memo) return scanField(raw, 0, field, gate, false, rounds, out, null);
+  const found = memo.get(id, raw);
+  if (found === NO_HITS || found.length === 0) return out;
+  if (!out) return found.slice();
+  for (const h of found) out.push(h);
+  return out;
+}
+
+/** Remembered verdicts of the paths and agents of one detector. */
+interface ScanMemos {
+  ids: RecordIds | undefined;
+  path: IdMemo<readonly Hit[]>;
+  agent: IdMemo<readonly Hit[]>;
+  /** hasScriptExtension per path. */
+  script: IdMemo<boolean>;
+}
+
+function newScanMemos(rounds: number, ids: RecordIds | undefined): ScanMemos {
+  const verdict = (field: WebAttackField, gate: (value: string) => boolean) => (raw: string) =>
+    scanField(raw, 0, field, gate, false, rounds, null, null) ?? NO_HITS;
+  return {
+    ids,
+    path: new IdMemo(verdict('path', pathIsSuspicious), CANONICAL_CACHE_ENTRIES),
+    agent: new IdMemo(verdict('user-agent', agentIsSuspicious), CANONICAL_CACHE_ENTRIES),
+    script: new IdMemo(hasScriptExtension, CANONICAL_CACHE_ENTRIES),
+  };
+}
+
 /** All hits on a record, one per (field, subtype); null when there are none. */
-function scan(fields: WebAttackFields, rounds: number, cache: ScanCache | null): Hit[] | null {
+function scan(fields: WebAttackFields, rounds: number, cache: ScanCache | null, memos: ScanMemos | null = null): Hit[] | null {
   let out: Hit[] | null = null;
   if (isHttp(fields)) {
-    out = scanField(fields.path, 0, 'path', pathIsSuspicious, false, rounds, out, cache);
+    const ids = memos?.ids;
+    out = scanRememberedField(fields.path, ids ? ids.path : -1, 'path', pathIsSuspicious, rounds, out, memos ? memos.path : null);
     out = scanField(fields.query, 0, 'query', queryIsSuspicious, true, rounds, out, cache);
-    out = scanField(fields.userAgent, 0, 'user-agent', agentIsSuspicious, false, rounds, out, cache);
+    out = scanRememberedField(fields.userAgent, ids ? ids.agent : -1, 'user-agent', agentIsSuspicious, rounds, out, memos ? memos.agent : null);
     const ref = fields.referrer;
     if (ref !== undefined && ref.length > 1) {
-      out = scanField(ref, referrerPathStart(ref), 'referrer', referrerIsSuspicious, true, rounds, out, cache);
+      const from = referrerPathStart(ref);
+      if (referrerTailIsSuspicious(ref, from)) out = scanField(ref, from, 'referrer', referrerIsSuspicious, true, rounds, out, cache);
     }
     const path = fields.path;
-    if (path !== undefined && hasScriptExtension(path)) {
+    if (path !== undefined && (memos ? memos.script.get(ids ? ids.path : -1, path) : hasScriptExtension(path))) {
       const hits: Hit[] = out ?? [];
       matchWebshellPath(path, fields.query, hits);
       if (hits.length > 0) out = hits;
@@ -1099,18 +1167,19 @@ interface SourceState {
   successes: number;
 }
 
-export const createWebAttackDetector: DetectorFactory = (config): Detector => {
+export const createWebAttackDetector: DetectorFactory = (config, ids): Detector => {
   const rounds = clampRounds(config.rules['web-attack'].decodeRounds);
   const maxLines = Math.max(1, config.maxEvidenceLines);
   const bySource = new Map<string, SourceState>();
   const cache = newScanCache();
+  const memos = newScanMemos(rounds, ids);
 
   return {
     rule: 'web-attack',
 
     observe(record: LogRecord, text: string): void {
       if (record.kind === 'meta') return;
-      const hits = scan(record, rounds, cache);
+      const hits = scan(record, rounds, cache, memos);
       if (!hits) return;
       const status = record.status ?? 0;
       const success = status >= 200 && status < 300;

@@ -958,6 +958,14 @@ const LAST_REPEATED = 'last message repeated ';
 export class AuthMessageReader {
   /** sshd processes by pid (a number: cheaper to hash than the pid's text on every line). */
   private readonly sessions = new Map<number, SshSession>();
+  /**
+   * The sessions in the order they were remembered (the map's own order), to find the oldest
+   * without `keys().next()`, which walks over every entry deleted before it — quadratic once
+   * the table is full and evicts on every new connection. Entries whose pid no longer maps to
+   * that session (deleted or replaced) are skipped.
+   */
+  private readonly order: { pid: number; session: SshSession }[] = [];
+  private orderHead = 0;
   private previous: LogRecord | undefined;
 
   /**
@@ -1052,11 +1060,28 @@ export class AuthMessageReader {
 
   private remember(pid: number, host: string | undefined): SshSession {
     if (this.sessions.size >= MAX_SSH_SESSIONS) {
-      const oldest = this.sessions.keys().next().value;
-      if (oldest !== undefined) this.sessions.delete(oldest);
+      const order = this.order;
+      while (this.orderHead < order.length) {
+        const { pid: oldest, session } = order[this.orderHead++];
+        if (this.sessions.get(oldest) === session) {
+          this.sessions.delete(oldest);
+          break;
+        }
+      }
+      if (this.orderHead > 4096 && this.orderHead * 2 > order.length) {
+        order.splice(0, this.orderHead);
+        this.orderHead = 0;
+      }
+    } else if (this.order.length - this.orderHead > 2 * this.sessions.size + 4096) {
+      // sessions replaced (same pid, another host) left stale entries: keep the live ones, in order
+      const live = this.order.slice(this.orderHead).filter((e) => this.sessions.get(e.pid) === e.session);
+      this.order.length = 0;
+      this.order.push(...live);
+      this.orderHead = 0;
     }
     const session: SshSession = { host: host === undefined ? undefined : detached(host), source: undefined, pending: 0, pendingUser: undefined };
     this.sessions.set(pid, session);
+    this.order.push({ pid, session });
     return session;
   }
 }

@@ -10,6 +10,9 @@ export class WorkingHoursClock {
   private readonly days: boolean[];
   private readonly byHour = new Map<number, number>(); // UTC hour → day*24 + local hour
   private readonly formatter: Intl.DateTimeFormat | undefined;
+  /** The last hour asked about and its answer: logs are in time order, so most calls repeat it. */
+  private lastKey = NaN;
+  private lastOff = false;
 
   constructor(private readonly hours: WorkingHours) {
     this.days = Array.from({ length: 7 }, (_, d) => hours.days.includes(d));
@@ -30,9 +33,15 @@ export class WorkingHoursClock {
   /** True when the instant is outside working hours; false when the time is unknown. */
   isOffHours(time: number, offsetMinutes: number): boolean {
     if (!Number.isFinite(time)) return false;
+    // The answer only changes with the hour: the log's local hour, or the UTC hour a zone's
+    // offset is looked up by.
+    const key = Math.floor((this.formatter ? time : time + offsetMinutes * 60_000) / HOUR_MS);
+    if (key === this.lastKey) return this.lastOff;
     const { day, hour } = this.localDayHour(time, offsetMinutes);
-    if (!this.days[day]) return true;
-    return hour < this.hours.start || hour >= this.hours.end;
+    const off = !this.days[day] || hour < this.hours.start || hour >= this.hours.end;
+    this.lastKey = key;
+    this.lastOff = off;
+    return off;
   }
 
   localDayHour(time: number, offsetMinutes: number): { day: number; hour: number } {

@@ -1,0 +1,58 @@
+/**
+ * The editor-side figure, run in a child process of the bench: the language server's
+ * DocumentAnalysis on the first N lines of a log (a full analysis), then M more lines
+ * appended at the end (what a growing log or a tail does), analysed again.
+ */
+import * as fs from 'node:fs';
+import { resolveConfig } from '../server/src/engine/config';
+import { DocumentAnalysis } from '../server/src/engine/documentAnalysis';
+
+export interface EditorFigure {
+  lines: number;
+  appended: number;
+  fullMs: number;
+  appendMs: number;
+  /** True when the append only fed the new lines (no rebuild of the detector state). */
+  appendWasIncremental: boolean;
+  findings: number;
+}
+
+/** The first `count` lines of a file (reads only as far as needed). */
+function headLines(file: string, count: number): string[] {
+  const fd = fs.openSync(file, 'r');
+  const lines: string[] = [];
+  const buf = Buffer.allocUnsafe(1 << 20);
+  let rest = '';
+  try {
+    while (lines.length < count) {
+      const n = fs.readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      const parts = (rest + buf.toString('latin1', 0, n)).split('\n');
+      rest = parts.pop()!;
+      for (const p of parts) if (lines.length < count) lines.push(p);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return lines;
+}
+
+export async function runEditorFigure(file: string, lines: number, appended: number): Promise<EditorFigure> {
+  const all = headLines(file, lines + appended);
+  const config = resolveConfig(undefined);
+  const referenceTime = fs.statSync(file).mtimeMs;
+  const doc = new DocumentAnalysis(all.slice(0, lines).join('\n') + '\n', { path: file, config, referenceTime });
+  (globalThis as { gc?: () => void }).gc?.();
+  let t0 = performance.now();
+  await doc.analyze();
+  const fullMs = performance.now() - t0;
+
+  const before = { ...doc.counters };
+  const end = doc.lineCount;
+  doc.applyChanges([{ range: { start: { line: end, character: 0 }, end: { line: end, character: 0 } }, text: all.slice(lines).join('\n') + '\n' }]);
+  t0 = performance.now();
+  const report = await doc.analyze();
+  const appendMs = performance.now() - t0;
+  const incremental = doc.counters.rebuilds === before.rebuilds && doc.counters.appends === before.appends + 1;
+  return { lines, appended, fullMs, appendMs, appendWasIncremental: incremental, findings: report?.findings.length ?? 0 };
+}

@@ -1,0 +1,192 @@
+/**
+ * Tables keyed by pairs of non-negative 31-bit integers (source id, path id): open addressing
+ * over Int32Arrays with linear probing, grown at 1/2 load — 8 to 12 bytes a slot, no object
+ * per entry, nothing for the garbage collector to trace.
+ */
+
+/** A set of pairs. */
+export class PairSet {
+  private keys: Int32Array;
+  private mask: number;
+  private count = 0;
+
+  constructor(initialSlots = 1 << 12) {
+    let slots = 16;
+    while (slots < initialSlots) slots *= 2;
+    this.keys = new Int32Array(slots * 2).fill(-1);
+    this.mask = slots - 1;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Adds (a, b); true when it was not there yet. */
+  add(a: number, b: number): boolean {
+    const keys = this.keys;
+    const mask = this.mask;
+    let slot = mix(a, b) & mask;
+    for (;;) {
+      const k = keys[slot * 2];
+      if (k === -1) break;
+      if (k === a && keys[slot * 2 + 1] === b) return false;
+      slot = (slot + 1) & mask;
+    }
+    keys[slot * 2] = a;
+    keys[slot * 2 + 1] = b;
+    if (++this.count * 2 > mask + 1) this.grow();
+    return true;
+  }
+
+  has(a: number, b: number): boolean {
+    const keys = this.keys;
+    const mask = this.mask;
+    let slot = mix(a, b) & mask;
+    for (;;) {
+      const k = keys[slot * 2];
+      if (k === -1) return false;
+      if (k === a && keys[slot * 2 + 1] === b) return true;
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  private grow(): void {
+    const old = this.keys;
+    const slots = (this.mask + 1) * 2;
+    const keys = new Int32Array(slots * 2).fill(-1);
+    const mask = slots - 1;
+    for (let i = 0; i < old.length; i += 2) {
+      const a = old[i];
+      if (a === -1) continue;
+      const b = old[i + 1];
+      let slot = mix(a, b) & mask;
+      while (keys[slot * 2] !== -1) slot = (slot + 1) & mask;
+      keys[slot * 2] = a;
+      keys[slot * 2 + 1] = b;
+    }
+    this.keys = keys;
+    this.mask = mask;
+  }
+}
+
+/**
+ * A map from pairs to non-negative int32 values, with deletion (backward-shift: no
+ * tombstones, so a table whose entries come and go stays short).
+ */
+export class PairMap {
+  private keys: Int32Array;
+  private values: Int32Array;
+  private mask: number;
+  private count = 0;
+
+  constructor(initialSlots = 1 << 10) {
+    let slots = 16;
+    while (slots < initialSlots) slots *= 2;
+    this.keys = new Int32Array(slots * 2).fill(-1);
+    this.values = new Int32Array(slots);
+    this.mask = slots - 1;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** The value of (a, b), or -1. */
+  get(a: number, b: number): number {
+    const keys = this.keys;
+    const mask = this.mask;
+    let slot = mix(a, b) & mask;
+    for (;;) {
+      const k = keys[slot * 2];
+      if (k === -1) return -1;
+      if (k === a && keys[slot * 2 + 1] === b) return this.values[slot];
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  /** Sets (a, b) → value (value ≥ 0). */
+  set(a: number, b: number, value: number): void {
+    const keys = this.keys;
+    const mask = this.mask;
+    let slot = mix(a, b) & mask;
+    for (;;) {
+      const k = keys[slot * 2];
+      if (k === -1) break;
+      if (k === a && keys[slot * 2 + 1] === b) {
+        this.values[slot] = value;
+        return;
+      }
+      slot = (slot + 1) & mask;
+    }
+    keys[slot * 2] = a;
+    keys[slot * 2 + 1] = b;
+    this.values[slot] = value;
+    if (++this.count * 2 > mask + 1) this.grow();
+  }
+
+  delete(a: number, b: number): void {
+    const keys = this.keys;
+    const values = this.values;
+    const mask = this.mask;
+    let slot = mix(a, b) & mask;
+    for (;;) {
+      const k = keys[slot * 2];
+      if (k === -1) return;
+      if (k === a && keys[slot * 2 + 1] === b) break;
+      slot = (slot + 1) & mask;
+    }
+    this.count--;
+    // shift back the entries of the run after the hole that would no longer be found
+    let hole = slot;
+    let next = (hole + 1) & mask;
+    for (;;) {
+      const k = keys[next * 2];
+      if (k === -1) break;
+      const home = mix(k, keys[next * 2 + 1]) & mask;
+      // the entry stays unless its home lies cyclically in (hole, next]
+      const stays = hole <= next ? hole < home && home <= next : hole < home || home <= next;
+      if (!stays) {
+        keys[hole * 2] = k;
+        keys[hole * 2 + 1] = keys[next * 2 + 1];
+        values[hole] = values[next];
+        hole = next;
+      }
+      next = (next + 1) & mask;
+    }
+    keys[hole * 2] = -1;
+    keys[hole * 2 + 1] = -1;
+  }
+
+  private grow(): void {
+    const oldKeys = this.keys;
+    const oldValues = this.values;
+    const slots = (this.mask + 1) * 2;
+    const keys = new Int32Array(slots * 2).fill(-1);
+    const values = new Int32Array(slots);
+    const mask = slots - 1;
+    for (let i = 0; i < oldValues.length; i++) {
+      const a = oldKeys[i * 2];
+      if (a === -1) continue;
+      const b = oldKeys[i * 2 + 1];
+      let slot = mix(a, b) & mask;
+      while (keys[slot * 2] !== -1) slot = (slot + 1) & mask;
+      keys[slot * 2] = a;
+      keys[slot * 2 + 1] = b;
+      values[slot] = oldValues[i];
+    }
+    this.keys = keys;
+    this.values = values;
+    this.mask = mask;
+  }
+}
+
+/** Hash of a pair (murmur3's 32-bit finaliser over a combination of both). */
+function mix(a: number, b: number): number {
+  let h = Math.imul(a, 0x9e3779b1) ^ b;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}

@@ -1,0 +1,86 @@
+/**
+ * Dense integer ids for strings (paths, user agents), and the canonical copy of each.
+ *
+ * The copy is flat and owned by the table, so a record's field can be swapped for it: later
+ * lookups by that string reuse its cached hash and compare by identity, and nothing stored
+ * keeps a slice of a log line (or of a read chunk) alive.
+ */
+export class StringIds {
+  private readonly ids = new Map<string, number>();
+  /** The canonical copy of each id's string. */
+  readonly strings: string[] = [];
+
+  get size(): number {
+    return this.strings.length;
+  }
+
+  /**
+   * Appends a string interned elsewhere in the same order (a reader thread's table): it gets
+   * the next id. The string must be new to this table and owned (not a slice of a line).
+   */
+  adopt(s: string): number {
+    const id = this.strings.length;
+    this.strings.push(s);
+    this.ids.set(s, id);
+    return id;
+  }
+
+  /** The id of `s`, added when new. */
+  id(s: string): number {
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      id = this.strings.length;
+      const copy = flatCopy(s);
+      this.strings.push(copy);
+      this.ids.set(copy, id);
+    }
+    return id;
+  }
+}
+
+/**
+ * A copy of a string that shares no memory with the string it came from, and is flat: the
+ * engine's own (internalized) copy made by using it as a property name. `(' ' + s).slice(1)`
+ * would give a slice of a new string — every later read goes through the slice — while
+ * this copy is read directly, and its hash is already known when it becomes a map key.
+ */
+export function flatCopy(s: string): string {
+  const holder: Record<string, number> = Object.create(null);
+  holder[s] = 0;
+  for (const key in holder) return key;
+  return (' ' + s).slice(1);
+}
+
+/**
+ * A pure function of an interned string, remembered per id. Without an id (-1: a detector
+ * made outside an analyzer, see RecordIds) it is remembered per string instead, in a map that
+ * starts over when it reaches `cap` entries.
+ */
+export class IdMemo<T> {
+  private readonly byId: (T | undefined)[] = [];
+  private readonly byString = new Map<string, T>();
+
+  constructor(
+    private readonly compute: (s: string) => T,
+    private readonly cap: number,
+  ) {}
+
+  get(id: number, s: string): T {
+    if (id >= 0) {
+      let v = this.byId[id];
+      if (v === undefined) {
+        v = this.compute(s);
+        while (this.byId.length < id) this.byId.push(undefined);
+        this.byId[id] = v;
+      }
+      return v;
+    }
+    let v = this.byString.get(s);
+    if (v === undefined) {
+      v = this.compute(s);
+      if (this.byString.size >= this.cap) this.byString.clear();
+      this.byString.set(s, v);
+    }
+    return v;
+  }
+}

@@ -1,0 +1,550 @@
+/**
+ * Parsed lines in a form that crosses threads cheaply: numbers in typed arrays (transferred,
+ * not copied), strings as ids into tables that each side keeps (a string crosses once, the
+ * first time it is seen), and the line texts as offsets into the read chunk itself.
+ *
+ * The reader thread parses (RecordParser) and writes batches; the analysing thread reads
+ * them back into records equal, field by field, to what the parsers returned, and feeds
+ * them to the detectors. Source, path and user agent ids are the ids of the analyser's own
+ * SourceProfiles tables, which the reader fills in the same order, so the aggregates need
+ * no string lookup at all.
+ */
+import type { AuthEvent, LogRecord, RecordKind } from './model';
+import { flatCopy, type StringIds } from './detect/stringIds';
+import { PairSet } from './detect/pairTables';
+
+const KINDS: readonly RecordKind[] = ['http', 'auth', 'firewall', 'event', 'meta'];
+const KIND_CODE: Record<RecordKind, number> = { http: 0, auth: 1, firewall: 2, event: 3, meta: 4 };
+
+/** String fields, in slot order (encode and read spell them out in this order). The first three are the profiles' interned fields. */
+const STRING_FIELDS = [
+  'source',
+  'path',
+  'userAgent',
+  'destination',
+  'protocol',
+  'action',
+  'user',
+  'method',
+  'referrer',
+  'auth',
+  'program',
+  'host',
+  'level',
+  'query',
+  'message',
+] as const;
+const S = STRING_FIELDS.length;
+/** Slots from here on are sent as they are (queries and messages rarely repeat). */
+const FIRST_RAW = STRING_FIELDS.indexOf('query');
+/** Slots before this one never reset: their ids are the profiles' ids. */
+const PROFILE_TABLES = 3;
+/** Strings kept per table (other than the profile tables) before it starts over. */
+const TABLE_CAP = 65_536;
+
+/** Number fields per line: status, bytes, destinationPort, attempts. */
+const N = 4;
+
+export interface RecordBatch {
+  /** Lines in the batch (every line: blank and unparsed ones too). */
+  count: number;
+  /** The bytes `textStart`/`textEnd` point into (latin1 = ASCII there), or null; `chunkBytes` of them are used. */
+  chunk: ArrayBuffer | null;
+  chunkBytes: number;
+  /** Per line: offsets of its text in `chunk`, or -1 when the text is in `texts`. */
+  textStart: Int32Array;
+  textEnd: Int32Array;
+  texts: string[];
+  /** Per line: the record's kind code, -1 for no record, -2 for a record sent as is in `objects`. */
+  kind: Int8Array;
+  recordLine: Int32Array;
+  time: Float64Array;
+  offsetMinutes: Float64Array;
+  /** N per line, and which of them are present (bit per field). */
+  numbers: Float64Array;
+  numberMask: Uint8Array;
+  /** Per line: bit 0 (source, path) and bit 1 (source, agent) first seen on an HTTP record (see SourceProfiles.observeInterned). */
+  newPairs: Uint8Array;
+  /** S per line: -1 absent; an id into the field's table; for raw fields an index into `raw`. */
+  strings: Int32Array;
+  raw: string[];
+  objects: LogRecord[];
+  /** New strings of each table (slots before FIRST_RAW), in id order. */
+  fresh: string[][];
+  /** Tables (bit per slot) that start over before this batch's fresh strings. */
+  resets: number;
+}
+
+/** The arrays to transfer with a batch (no copy). */
+export function transferList(batch: RecordBatch): ArrayBuffer[] {
+  const list: ArrayBuffer[] = [
+    batch.textStart.buffer as ArrayBuffer,
+    batch.textEnd.buffer as ArrayBuffer,
+    batch.kind.buffer as ArrayBuffer,
+    batch.recordLine.buffer as ArrayBuffer,
+    batch.time.buffer as ArrayBuffer,
+    batch.offsetMinutes.buffer as ArrayBuffer,
+    batch.numbers.buffer as ArrayBuffer,
+    batch.numberMask.buffer as ArrayBuffer,
+    batch.newPairs.buffer as ArrayBuffer,
+    batch.strings.buffer as ArrayBuffer,
+  ];
+  if (batch.chunk) list.push(batch.chunk);
+  return list;
+}
+
+class WriterTable {
+  private ids = new Map<string, number>();
+  readonly strings: string[] = [];
+  fresh: string[] = [];
+  reset = false;
+  /** For a table of addresses: ids of dotted-quad IPv4 texts by their 32-bit value (see ipv4Key). */
+  private byIpv4: Ipv4Ids | undefined;
+
+  constructor(
+    private readonly cap: number,
+    private readonly addresses = false,
+  ) {
+    this.byIpv4 = addresses ? new Ipv4Ids() : undefined;
+  }
+
+  id(s: string): number {
+    const ipv4 = this.byIpv4;
+    if (ipv4) {
+      const key = ipv4Key(s);
+      if (key !== -1) {
+        let id = ipv4.get(key);
+        if (id < 0) {
+          id = this.add(s);
+          ipv4.set(key, id);
+        }
+        return id;
+      }
+    }
+    const id = this.ids.get(s);
+    return id === undefined ? this.add(s) : id;
+  }
+
+  private add(s: string): number {
+    const id = this.strings.length;
+    // a flat copy: a slice would keep its whole line alive for as long as the table lives
+    const copy = flatCopy(s);
+    this.strings.push(copy);
+    this.ids.set(copy, id);
+    this.fresh.push(copy);
+    return id;
+  }
+
+  /** At a batch boundary: start over when full (the reader does the same). */
+  startBatch(): void {
+    this.fresh = [];
+    this.reset = false;
+    if (this.strings.length >= this.cap) {
+      this.ids = new Map();
+      if (this.addresses) this.byIpv4 = new Ipv4Ids();
+      this.strings.length = 0;
+      this.reset = true;
+    }
+  }
+}
+
+/**
+ * The 32-bit value of an IPv4 address written the canonical way (four decimal octets ≤ 255,
+ * no leading zeros), or -1 for any other text. Canonical texts and values match one to one,
+ * so a source can be interned by its value — a few character reads instead of hashing the
+ * text — without ever merging two different texts. (-1 is 255.255.255.255's value: that one
+ * address takes the slow path.)
+ */
+export function ipv4Key(s: string): number {
+  const n = s.length;
+  if (n < 7 || n > 15) return -1;
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || dots === 3) return -1;
+      value = (value << 8) | octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else {
+      const d = c - 48;
+      if (d < 0 || d > 9 || (digits === 1 && octet === 0)) return -1;
+      octet = octet * 10 + d;
+      if (octet > 255) return -1;
+      digits++;
+    }
+  }
+  if (digits === 0 || dots !== 3) return -1;
+  return (value << 8) | octet;
+}
+
+/** int32 → id, open addressing with Fibonacci hashing (the ids of IPv4 sources). */
+class Ipv4Ids {
+  private keys = new Int32Array(1 << 12);
+  private values = new Int32Array(1 << 12).fill(-1);
+  /** 32 − log2(slots): the hash's top bits pick the slot. */
+  private shift = 20;
+  private count = 0;
+
+  get(key: number): number {
+    const mask = this.keys.length - 1;
+    let slot = Math.imul(key, 0x9e3779b1) >>> this.shift;
+    for (;;) {
+      const v = this.values[slot];
+      if (v < 0) return -1;
+      if (this.keys[slot] === key) return v;
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  set(key: number, id: number): void {
+    if ((this.count + 1) * 2 > this.keys.length) this.grow();
+    const mask = this.keys.length - 1;
+    let slot = Math.imul(key, 0x9e3779b1) >>> this.shift;
+    while (this.values[slot] >= 0) slot = (slot + 1) & mask;
+    this.keys[slot] = key;
+    this.values[slot] = id;
+    this.count++;
+  }
+
+  private grow(): void {
+    const keys = this.keys;
+    const values = this.values;
+    this.keys = new Int32Array(keys.length * 2);
+    this.values = new Int32Array(keys.length * 2).fill(-1);
+    this.shift--;
+    this.count = 0;
+    for (let i = 0; i < keys.length; i++) if (values[i] >= 0) this.set(keys[i], values[i]);
+  }
+}
+
+/** Collects lines and records (reader thread) into batches. */
+export class RecordBatchWriter {
+  private readonly tables: WriterTable[] = [];
+  /** Per source id: its last user agent's and referrer's ids (most sources keep one agent; assets share a referrer). */
+  private readonly lastAgent: number[] = [];
+  private readonly lastReferrer: number[] = [];
+  /** (source, path) and (source, agent) pairs seen on HTTP records, for newPairs. */
+  private readonly sourcePaths = new PairSet(1 << 16);
+  private readonly sourceAgents = new PairSet(1 << 12);
+  private readonly lastPairedAgent: number[] = [];
+  private capacity = 0;
+  private count = 0;
+  private batch!: RecordBatch;
+
+  constructor(private readonly expectedLines = 4096) {
+    // source (0) and destination (3) are addresses
+    for (let f = 0; f < FIRST_RAW; f++) this.tables.push(new WriterTable(f < PROFILE_TABLES ? Infinity : TABLE_CAP, f === 0 || f === 3));
+    this.start();
+  }
+
+  get lines(): number {
+    return this.count;
+  }
+
+  /**
+   * One line: its text is chunk[start, end) (latin1) when start ≥ 0, else `text`. `record`
+   * is what the parsers returned for it (null: blank or not understood).
+   */
+  add(text: string | null, start: number, end: number, record: LogRecord | null): void {
+    if (this.count === this.capacity) this.grow();
+    const b = this.batch;
+    const i = this.count++;
+    if (start >= 0) {
+      b.textStart[i] = start;
+      b.textEnd[i] = end;
+    } else {
+      b.textStart[i] = -1;
+      b.texts.push(text!);
+    }
+    if (record === null) {
+      b.kind[i] = -1;
+      return;
+    }
+    if (!this.encode(record, i)) {
+      b.kind[i] = -2;
+      b.objects.push(record);
+    }
+    const sb = i * S;
+    b.newPairs[i] = record.kind === 'http' ? this.pairsOf(b.strings[sb], b.strings[sb + 1], b.strings[sb + 2]) : 0;
+  }
+
+  /** The batch so far (with `chunk` as the bytes its offsets point into); a new one starts. */
+  flush(chunk: ArrayBuffer | null, chunkBytes = chunk ? chunk.byteLength : 0): RecordBatch {
+    const b = this.batch;
+    b.count = this.count;
+    b.chunk = chunk;
+    b.chunkBytes = chunkBytes;
+    for (let f = 0; f < FIRST_RAW; f++) {
+      b.fresh.push(this.tables[f].fresh);
+      if (this.tables[f].reset) b.resets |= 1 << f;
+    }
+    this.start();
+    return b;
+  }
+
+  private start(): void {
+    for (const t of this.tables) t.startBatch();
+    this.capacity = this.expectedLines;
+    this.count = 0;
+    this.batch = {
+      count: 0,
+      chunk: null,
+      chunkBytes: 0,
+      textStart: new Int32Array(this.capacity),
+      textEnd: new Int32Array(this.capacity),
+      texts: [],
+      kind: new Int8Array(this.capacity),
+      recordLine: new Int32Array(this.capacity),
+      time: new Float64Array(this.capacity),
+      offsetMinutes: new Float64Array(this.capacity),
+      numbers: new Float64Array(this.capacity * N),
+      numberMask: new Uint8Array(this.capacity),
+      newPairs: new Uint8Array(this.capacity),
+      strings: new Int32Array(this.capacity * S),
+      raw: [],
+      objects: [],
+      fresh: [],
+      resets: 0,
+    };
+  }
+
+  private grow(): void {
+    const b = this.batch;
+    const capacity = this.capacity * 2;
+    const bigger = <T extends Int32Array | Int8Array | Float64Array | Uint8Array>(a: T, per = 1): T => {
+      const c = new (a.constructor as new (n: number) => T)(capacity * per);
+      c.set(a);
+      return c;
+    };
+    b.textStart = bigger(b.textStart);
+    b.textEnd = bigger(b.textEnd);
+    b.kind = bigger(b.kind);
+    b.recordLine = bigger(b.recordLine);
+    b.time = bigger(b.time);
+    b.offsetMinutes = bigger(b.offsetMinutes);
+    b.numbers = bigger(b.numbers, N);
+    b.numberMask = bigger(b.numberMask);
+    b.newPairs = bigger(b.newPairs);
+    b.strings = bigger(b.strings, S);
+    this.capacity = capacity;
+  }
+
+  /**
+   * False when the record holds something the columns cannot say exactly (it is then sent
+   * whole). The profile fields are interned either way (their ids travel with the record).
+   */
+  private encode(r: LogRecord, i: number): boolean {
+    const b = this.batch;
+    const sb = i * S;
+    // source, path, agent: interned in the profiles' id space (a non-string is treated as absent)
+    const source = r.source;
+    const sourceId = typeof source === 'string' ? this.tables[0].id(source) : -1;
+    b.strings[sb] = sourceId;
+    const path = r.path;
+    b.strings[sb + 1] = typeof path === 'string' ? this.tables[1].id(path) : -1;
+    const agent = r.userAgent;
+    let agentId = -1;
+    if (typeof agent === 'string') {
+      // compare with this source's last agent before hashing it
+      const table = this.tables[2];
+      const last = sourceId >= 0 && sourceId < this.lastAgent.length ? this.lastAgent[sourceId] : -1;
+      agentId = last >= 0 && table.strings[last] === agent ? last : table.id(agent);
+      if (sourceId >= 0) {
+        while (this.lastAgent.length <= sourceId) this.lastAgent.push(-1);
+        this.lastAgent[sourceId] = agentId;
+      }
+    }
+    b.strings[sb + 2] = agentId;
+
+    if (typeof r.time !== 'number' || typeof r.offsetMinutes !== 'number' || typeof r.line !== 'number' || (r.line | 0) !== r.line) return false;
+    const kind = KIND_CODE[r.kind];
+    if (kind === undefined) return false;
+    if ((source !== undefined && sourceId < 0) || (path !== undefined && typeof path !== 'string') || (agent !== undefined && agentId < 0)) return false;
+    // Field by field, not a loop over names: a load by a variable key is several times slower.
+    const nb = i * N;
+    const nums = b.numbers;
+    let mask = 0;
+    const status = r.status;
+    if (status !== undefined) {
+      if (typeof status !== 'number') return false;
+      nums[nb] = status;
+      mask |= 1;
+    }
+    const bytes = r.bytes;
+    if (bytes !== undefined) {
+      if (typeof bytes !== 'number') return false;
+      nums[nb + 1] = bytes;
+      mask |= 2;
+    }
+    const port = r.destinationPort;
+    if (port !== undefined) {
+      if (typeof port !== 'number') return false;
+      nums[nb + 2] = port;
+      mask |= 4;
+    }
+    const attempts = r.attempts;
+    if (attempts !== undefined) {
+      if (typeof attempts !== 'number') return false;
+      nums[nb + 3] = attempts;
+      mask |= 8;
+    }
+    const t = this.tables;
+    const strs = b.strings;
+    if (!(this.put(strs, sb + 3, t[3], r.destination) && this.put(strs, sb + 4, t[4], r.protocol) && this.put(strs, sb + 5, t[5], r.action))) return false;
+    if (!(this.put(strs, sb + 6, t[6], r.user) && this.put(strs, sb + 7, t[7], r.method))) return false;
+    // the referrer: like the agent, most often the same as this source's last one
+    const referrer = r.referrer;
+    if (referrer === undefined) strs[sb + 8] = -1;
+    else {
+      if (typeof referrer !== 'string') return false;
+      const table = t[8];
+      const last = sourceId >= 0 && sourceId < this.lastReferrer.length ? this.lastReferrer[sourceId] : -1;
+      const id = last >= 0 && last < table.strings.length && table.strings[last] === referrer ? last : table.id(referrer);
+      if (sourceId >= 0) {
+        while (this.lastReferrer.length <= sourceId) this.lastReferrer.push(-1);
+        this.lastReferrer[sourceId] = id;
+      }
+      strs[sb + 8] = id;
+    }
+    if (!(this.put(strs, sb + 9, t[9], r.auth) && this.put(strs, sb + 10, t[10], r.program) && this.put(strs, sb + 11, t[11], r.host))) return false;
+    if (!this.put(strs, sb + 12, t[12], r.level)) return false;
+    if (!(this.putRaw(strs, sb + 13, r.query) && this.putRaw(strs, sb + 14, r.message))) return false;
+    b.kind[i] = kind;
+    b.recordLine[i] = r.line;
+    b.time[i] = r.time;
+    b.offsetMinutes[i] = r.offsetMinutes;
+    b.numberMask[i] = mask;
+    return true;
+  }
+
+  /** newPairs bits of an HTTP record (see SourceProfiles.observeInterned). */
+  private pairsOf(sourceId: number, pathId: number, agentId: number): number {
+    if (sourceId < 0) return 0;
+    let bits = 0;
+    if (pathId >= 0 && this.sourcePaths.add(sourceId, pathId)) bits |= 1;
+    if (agentId >= 0) {
+      // most sources keep one agent: its pair is known once it was its last agent here
+      const last = this.lastPairedAgent;
+      while (last.length <= sourceId) last.push(-1);
+      if (last[sourceId] !== agentId) {
+        if (this.sourceAgents.add(sourceId, agentId)) bits |= 2;
+        last[sourceId] = agentId;
+      }
+    }
+    return bits;
+  }
+
+  /** A table field's id into its slot (-1 when absent); false for a value that is not a string. */
+  private put(strs: Int32Array, at: number, table: WriterTable, v: unknown): boolean {
+    if (v === undefined) {
+      strs[at] = -1;
+      return true;
+    }
+    if (typeof v !== 'string') return false;
+    strs[at] = table.id(v);
+    return true;
+  }
+
+  /** A raw field's index into the batch's raw strings. */
+  private putRaw(strs: Int32Array, at: number, v: unknown): boolean {
+    if (v === undefined) {
+      strs[at] = -1;
+      return true;
+    }
+    if (typeof v !== 'string') return false;
+    strs[at] = this.batch.raw.length;
+    this.batch.raw.push(v);
+    return true;
+  }
+}
+
+/** The analysing side's receiver of batch lines (Analyzer.pushInterned). */
+export interface InternedSink {
+  pushInterned(text: string, record: LogRecord | null, sourceId: number, pathId: number, agentId: number, newPairs: number): void;
+}
+
+/** Turns batches back into texts and records (analysing thread). */
+export class RecordBatchReader {
+  /** Mirrors of the writer's tables; the first three are the profiles' own. */
+  private readonly tables: string[][] = [];
+
+  constructor(private readonly profileTables: readonly [StringIds, StringIds, StringIds]) {
+    for (let f = 0; f < FIRST_RAW; f++) this.tables.push(f < PROFILE_TABLES ? profileTables[f].strings : []);
+  }
+
+  read(b: RecordBatch, sink: InternedSink): void {
+    for (let f = 0; f < FIRST_RAW; f++) {
+      if (f < PROFILE_TABLES) {
+        const ids = this.profileTables[f];
+        for (const s of b.fresh[f]) ids.adopt(s);
+      } else {
+        if (b.resets & (1 << f)) this.tables[f] = [];
+        const table = this.tables[f];
+        for (const s of b.fresh[f]) table.push(s);
+      }
+    }
+    // One decode of the chunk, then a slice per line: a slice is made in JavaScript, a
+    // decode per line is a call into the runtime each time. The slices keep the chunk's text
+    // alive only while a line is being analysed (detectors copy what they keep, and the
+    // records' strings come from the tables, not from the text).
+    const chunk = b.chunk ? (Buffer.from(b.chunk, 0, b.chunkBytes) as Buffer & { latin1Slice(start: number, end: number): string }).latin1Slice(0, b.chunkBytes) : null;
+    const t = this.tables;
+    const sources = t[0];
+    const paths = t[1];
+    const agents = t[2];
+    let nextText = 0;
+    let nextObject = 0;
+    for (let i = 0; i < b.count; i++) {
+      const start = b.textStart[i];
+      const text = start >= 0 ? chunk!.slice(start, b.textEnd[i]) : b.texts[nextText++];
+      const kind = b.kind[i];
+      if (kind === -1) {
+        sink.pushInterned(text, null, -1, -1, -1, 0);
+        continue;
+      }
+      if (kind === -2) {
+        sink.pushInterned(text, b.objects[nextObject++], b.strings[i * S], b.strings[i * S + 1], b.strings[i * S + 2], b.newPairs[i]);
+        continue;
+      }
+      const sb = i * S;
+      const nb = i * N;
+      const mask = b.numberMask[i];
+      const s = b.strings;
+      const raw = b.raw;
+      const sourceId = s[sb];
+      const pathId = s[sb + 1];
+      const agentId = s[sb + 2];
+      const record: LogRecord = {
+        line: b.recordLine[i],
+        kind: KINDS[kind],
+        time: b.time[i],
+        offsetMinutes: b.offsetMinutes[i],
+        source: sourceId >= 0 ? sources[sourceId] : undefined,
+        destination: s[sb + 3] >= 0 ? t[3][s[sb + 3]] : undefined,
+        destinationPort: mask & 4 ? b.numbers[nb + 2] : undefined,
+        protocol: s[sb + 4] >= 0 ? t[4][s[sb + 4]] : undefined,
+        action: s[sb + 5] >= 0 ? (t[5][s[sb + 5]] as LogRecord['action']) : undefined,
+        user: s[sb + 6] >= 0 ? t[6][s[sb + 6]] : undefined,
+        method: s[sb + 7] >= 0 ? t[7][s[sb + 7]] : undefined,
+        path: pathId >= 0 ? paths[pathId] : undefined,
+        query: s[sb + 13] >= 0 ? raw[s[sb + 13]] : undefined,
+        status: mask & 1 ? b.numbers[nb] : undefined,
+        bytes: mask & 2 ? b.numbers[nb + 1] : undefined,
+        userAgent: agentId >= 0 ? agents[agentId] : undefined,
+        referrer: s[sb + 8] >= 0 ? t[8][s[sb + 8]] : undefined,
+        auth: s[sb + 9] >= 0 ? (t[9][s[sb + 9]] as AuthEvent) : undefined,
+        attempts: mask & 8 ? b.numbers[nb + 3] : undefined,
+        program: s[sb + 10] >= 0 ? t[10][s[sb + 10]] : undefined,
+        host: s[sb + 11] >= 0 ? t[11][s[sb + 11]] : undefined,
+        level: s[sb + 12] >= 0 ? t[12][s[sb + 12]] : undefined,
+        message: s[sb + 14] >= 0 ? raw[s[sb + 14]] : undefined,
+      };
+      sink.pushInterned(text, record, sourceId, pathId, agentId, b.newPairs[i]);
+    }
+  }
+}

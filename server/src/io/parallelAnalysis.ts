@@ -1,0 +1,130 @@
+/**
+ * A big file analysed on two threads: a reader thread (parseWorker.ts) reads, splits and
+ * parses the lines while this thread runs the detectors on the records it posts. Parsing is
+ * about half the work per line, so on two cores the analysis takes about the time of the
+ * slower half. The findings are the same as a single-threaded analysis's: the same parsers
+ * see the same lines in the same order, and the same detectors see equal records in order.
+ *
+ * Used for files of PARALLEL_MIN_BYTES and more when the reader's script sits next to this
+ * bundle (dist/parseWorker.js); `LOGWARDEN_PARALLEL=never|always` overrides the choice.
+ */
+import * as fs from 'node:fs';
+import * as nodePath from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import { Analyzer } from '../engine/analyzer';
+import type { EngineConfig } from '../engine/config';
+import type { FileReport, FormatId } from '../engine/model';
+import { RecordBatchReader, type RecordBatch } from '../engine/recordBatch';
+
+/**
+ * Below this size a second thread costs more than it saves (starting it and loading the
+ * engine again take ~50 ms; a 16 MB log analyses in about half a second on one thread).
+ */
+export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
+
+const WORKER_SCRIPT = 'parseWorker.js';
+
+/** What the reader thread is given. */
+export interface ParseWorkerData {
+  path: string;
+  config: EngineConfig;
+  referenceTime: number;
+  maxLineBytes: number;
+  /** Int32 [batches analysed], shared: the reader waits on it to stay a few batches ahead. */
+  progress: SharedArrayBuffer;
+}
+
+export type ParseWorkerMessage =
+  | { type: 'batch'; batch: RecordBatch; bytesRead: number }
+  | { type: 'done'; format: FormatId; truncatedLines: number; invalidUtf8Lines: number; waitedMs: number }
+  | { type: 'binary' }
+  | { type: 'error'; message: string };
+
+function workerScript(): string | undefined {
+  const script = nodePath.join(__dirname, WORKER_SCRIPT);
+  return fs.existsSync(script) ? script : undefined;
+}
+
+/** Whether a file of this size is analysed on two threads. */
+export function parallelReaderAvailable(size: number): boolean {
+  const mode = process.env.LOGWARDEN_PARALLEL;
+  if (mode === 'never') return false;
+  if (mode !== 'always' && size < PARALLEL_MIN_BYTES) return false;
+  return workerScript() !== undefined;
+}
+
+export interface ParallelOptions {
+  config: EngineConfig;
+  displayPath?: string;
+  onProgress?: (progress: { bytesRead: number; totalBytes: number }) => void;
+  isCancelled?: () => boolean;
+}
+
+export class ParallelInputError extends Error {}
+export class ParallelCancelled extends Error {}
+
+export function analyzeFileInParallel(
+  path: string,
+  stat: fs.Stats,
+  options: ParallelOptions,
+): Promise<FileReport & { truncatedLines: number; invalidUtf8Lines: number }> {
+  const analyzer = new Analyzer({ path: options.displayPath ?? path, config: options.config, referenceTime: stat.mtimeMs });
+  const reader = new RecordBatchReader([analyzer.profiles.sources, analyzer.profiles.paths, analyzer.profiles.agents]);
+  const progress = new SharedArrayBuffer(4);
+  const analysed = new Int32Array(progress);
+  const data: ParseWorkerData = {
+    path,
+    config: options.config,
+    referenceTime: stat.mtimeMs,
+    // the same cap as Analyzer.createSplitter: 4 bytes per character at most
+    maxLineBytes: options.config.maxLineLength * 4,
+    progress,
+  };
+  const worker = new Worker(workerScript()!, { workerData: data });
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const fail = (err: Error) => {
+      if (settled) return;
+      settled = true;
+      void worker.terminate();
+      reject(err);
+    };
+    worker.on('message', (m: ParseWorkerMessage) => {
+      if (settled) return;
+      try {
+        switch (m.type) {
+          case 'batch':
+            if (options.isCancelled?.()) return fail(new ParallelCancelled());
+            reader.read(m.batch, analyzer);
+            Atomics.add(analysed, 0, 1);
+            Atomics.notify(analysed, 0);
+            options.onProgress?.({ bytesRead: m.bytesRead, totalBytes: stat.size });
+            return;
+          case 'done': {
+            settled = true;
+            // LOGWARDEN_DEBUG_PARALLEL=1: how busy each side was (which one the other waited for)
+            if (process.env.LOGWARDEN_DEBUG_PARALLEL) {
+              const elu = performance.eventLoopUtilization();
+              process.stderr.write(`main: active ${elu.active.toFixed(0)} ms, idle ${elu.idle.toFixed(0)} ms; reader waited ${m.waitedMs.toFixed(0)} ms\n`);
+            }
+            const report = analyzer.finish();
+            report.format = m.format;
+            report.durationMs = Math.round(analyzer.elapsedMs * 10) / 10;
+            void worker.terminate();
+            resolve({ ...report, truncatedLines: m.truncatedLines, invalidUtf8Lines: m.invalidUtf8Lines });
+            return;
+          }
+          case 'binary':
+            return fail(new ParallelInputError(`${path}: binary content, not a text log (skipped)`));
+          case 'error':
+            return fail(new ParallelInputError(`${path}: ${m.message}`));
+        }
+      } catch (err) {
+        fail(err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+    worker.on('error', (err) => fail(err));
+    worker.on('exit', (code) => fail(new Error(`${path}: the reader thread stopped (exit code ${code})`)));
+  });
+}

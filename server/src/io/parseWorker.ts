@@ -1,0 +1,109 @@
+/**
+ * The reading thread of a parallel file analysis (see parallelAnalysis.ts): reads the file,
+ * splits and parses its lines exactly as the single-threaded Analyzer does (same splitter,
+ * same RecordParser), and posts them in batches — records as columns, texts as offsets
+ * into the transferred chunk. The analysing thread runs the detectors meanwhile.
+ *
+ * Flow control: at most MAX_AHEAD batches are in flight; the analysing thread counts the
+ * batches it finished in a shared counter, and this thread waits on it.
+ */
+import * as fs from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { RecordParser } from '../engine/analyzer';
+import { LineSplitter } from '../engine/lineSplitter';
+import { RecordBatchWriter, transferList } from '../engine/recordBatch';
+import { looksBinary, SNIFF_BYTES } from './binarySniff';
+import type { ParseWorkerData, ParseWorkerMessage } from './parallelAnalysis';
+
+/** Bytes per chunk (and batch): ~4,000 access-log lines. */
+const CHUNK_BYTES = 1 << 20;
+/** Batches posted but not yet analysed: enough to never leave the analysing thread idle, few enough to bound memory. */
+const MAX_AHEAD = 16;
+
+function run(data: ParseWorkerData): void {
+  const port = parentPort!;
+  const post = (m: ParseWorkerMessage, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer);
+  const consumed = new Int32Array(data.progress);
+  const max = data.config.maxLineLength;
+  const writer = new RecordBatchWriter();
+
+  // The line being split now, and the texts of lines held back for the format decision.
+  let currentLine = -1;
+  let currentText = '';
+  let currentStart = -1;
+  let currentEnd = -1;
+  const heldBack = new Map<number, string>();
+
+  const parser = new RecordParser(data.config, data.referenceTime, (_capped, line, record) => {
+    if (line === currentLine) {
+      writer.add(currentStart >= 0 ? null : currentText, currentStart, currentEnd, record);
+      if (heldBack.size > 0) heldBack.delete(line);
+    } else {
+      writer.add(heldBack.get(line)!, -1, -1, record);
+      heldBack.delete(line);
+    }
+  });
+  const splitter = new LineSplitter((text, line, start, end) => {
+    currentLine = line;
+    currentText = text;
+    currentStart = start;
+    currentEnd = end;
+    if (parser.sampling) heldBack.set(line, text);
+    parser.push(text.length > max ? text.slice(0, max) : text, line);
+  }, data.maxLineBytes);
+
+  let posted = 0;
+  let waitedMs = 0;
+  const postBatch = (chunk: ArrayBuffer | null, chunkBytes: number, bytesRead: number) => {
+    // wait until the analysing thread is at most MAX_AHEAD batches behind
+    for (;;) {
+      const done = Atomics.load(consumed, 0);
+      if (posted - done < MAX_AHEAD) break;
+      const t0 = performance.now();
+      Atomics.wait(consumed, 0, done, 1000);
+      waitedMs += performance.now() - t0;
+    }
+    const batch = writer.flush(chunk, chunkBytes);
+    posted++;
+    post({ type: 'batch', batch, bytesRead }, transferList(batch));
+  };
+
+  const fd = fs.openSync(data.path, 'r');
+  try {
+    let bytesRead = 0;
+    for (;;) {
+      // A fresh buffer per chunk: it is transferred with its batch (texts point into it).
+      const buffer = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+      const n = fs.readSync(fd, buffer, 0, CHUNK_BYTES, null);
+      if (n === 0) break;
+      if (bytesRead === 0 && looksBinary(buffer.subarray(0, Math.min(n, SNIFF_BYTES)))) {
+        post({ type: 'binary' });
+        return;
+      }
+      bytesRead += n;
+      // lines held back by the format decision are sent as strings; none points into this chunk after it leaves
+      currentLine = -1;
+      splitter.push(buffer.subarray(0, n));
+      currentLine = -1;
+      postBatch(buffer.buffer as ArrayBuffer, n, bytesRead);
+    }
+    splitter.end();
+    parser.end();
+    postBatch(null, 0, bytesRead);
+    post({
+      type: 'done',
+      format: parser.formatId ?? 'generic',
+      truncatedLines: splitter.stats.truncatedLines,
+      invalidUtf8Lines: splitter.stats.invalidUtf8Lines,
+      waitedMs,
+    });
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+try {
+  run(workerData as ParseWorkerData);
+} catch (err) {
+  parentPort!.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) } satisfies ParseWorkerMessage);
+}
