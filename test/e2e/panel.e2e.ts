@@ -5,17 +5,19 @@
  * 1. "Log Warden: Analyze Log" on example_logs/apache_sample.log opens the panel beside the
  *    editor with the sample's three original sources in the table; clicking a row selects its
  *    line in the editor; exporting SARIF through the save dialog writes a file that validates
- *    against the SARIF 2.1.0 schema. Screenshots of the panel in the dark, light and
- *    high-contrast themes go to docs/.
+ *    against the SARIF 2.1.0 schema; the ATT&CK link and "Suppress this finding" work.
+ *    Screenshots of the panel in the dark, light and high-contrast themes go to test-results/
+ *    (and to docs/, which the README shows, with LW_UPDATE_SCREENSHOTS=1).
  * 2. A log whose lines are full of XSS payloads: the panel shows each payload as text and none
  *    of them runs (no `window.__pwned` in any frame, no dialog, no request to the test's marker
  *    server, no CSP or Trusted Types report on the console).
  * 3. A window reload brings the panel back (the serializer) with the same log.
  *
  *   npm run package && tsx test/e2e/panel.e2e.ts
+ *   LW_UPDATE_SCREENSHOTS=1 tsx test/e2e/panel.e2e.ts      (also refreshes docs/panel-*.png)
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import * as path from 'node:path';
 import type { Frame, FrameLocator, Page } from 'playwright-core';
@@ -30,6 +32,8 @@ import { shownAs, xssPayloads } from '../support/xssPayloads';
 const VSIX = path.join(REPO_ROOT, 'log-warden.vsix');
 const SHOTS = path.join(REPO_ROOT, 'test-results');
 const DOCS = path.join(REPO_ROOT, 'docs');
+/** LW_UPDATE_SCREENSHOTS=1 copies the theme screenshots to docs/ (the README shows them). */
+const UPDATE_DOCS = process.env.LW_UPDATE_SCREENSHOTS === '1';
 const SAMPLE = 'apache_sample.log';
 const XSS_LOG = 'hostile.log';
 const UI_TIMEOUT_MS = 60_000;
@@ -118,7 +122,7 @@ function setTheme(run: RunFolders, theme: string): void {
 async function main(): Promise<void> {
   assert.ok(existsSync(VSIX), `${VSIX} is missing: run npm run package first`);
   mkdirSync(SHOTS, { recursive: true });
-  mkdirSync(DOCS, { recursive: true });
+  if (UPDATE_DOCS) mkdirSync(DOCS, { recursive: true });
   for (const old of readdirSync(SHOTS).filter((f) => f.startsWith('panel-'))) rmSync(path.join(SHOTS, old));
 
   // The marker server: a payload that ever reached the network would request /pwned… here.
@@ -211,8 +215,10 @@ async function main(): Promise<void> {
       await chooseTheme(page, theme);
       await pollFor(`the ${theme} theme in the panel`, async () => ((await frame.evaluate(() => document.body.className).catch(() => '')).includes(kind) ? true : undefined), UI_TIMEOUT_MS);
       await page.waitForTimeout(800); // the toolkit re-reads the theme's colours on the class change
-      await page.screenshot({ path: path.join(DOCS, file) });
-      step(`screenshot docs/${file} (${theme})`);
+      await page.screenshot({ path: path.join(SHOTS, file) });
+      // The README's pictures are refreshed on request only, so a test run leaves the tree clean.
+      if (UPDATE_DOCS) copyFileSync(path.join(SHOTS, file), path.join(DOCS, file));
+      step(`screenshot test-results/${file}${UPDATE_DOCS ? ` → docs/${file}` : ''} (${theme})`);
     }
     await chooseTheme(page, 'Default Dark Modern');
 
