@@ -240,6 +240,7 @@ describe('hostile input: the seeded corpus through every entry point', function 
       const { regexps } = engineRegExps();
       let k = 0;
       let adversarial = 0;
+      let hovers = 0;
       for (const input of hostileInputs(HOSTILE_KINDS, { seed: SEED + 7, perKind: 1, regexps, longLineBytes: 2 * 1024 * 1024 })) {
         // The patterns' strings were all tried in memory above; a sample of them is enough here.
         if (input.kind === 'regex-adversarial' && adversarial++ % 8 !== 0) continue;
@@ -255,14 +256,21 @@ describe('hostile input: the seeded corpus through every entry point', function 
         const report = await client.connection.sendRequest(GetReportRequest, { uri });
         assert.ok(report, `a report for ${input.name}`);
         assert.deepEqual(reportProblems(report, countLines(text)), [], input.name);
-        for (const line of [0, 1, Math.floor(countLines(text) / 2), countLines(text) + 5]) {
-          await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line, character: 3 } });
+        const findingLines = report.findings.slice(0, 20).map((f) => f.line - 1);
+        for (const line of [0, 1, Math.floor(countLines(text) / 2), countLines(text) + 5, ...findingLines]) {
+          const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line, character: 3 } });
+          const value = hover && typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : '';
+          hovers++;
+          const problems = markdownInjection(value);
+          if (problems.length) crash(input.kind, `hover on line ${line} of ${input.name}`, `${problems.join('; ')}\n${value.slice(0, 500)}`);
         }
         await client.close(uri);
         const ms = performance.now() - t0;
         if (ms > HANG_INPUT_MS) t.hangs++;
         assert.equal(client.exitCode, null, `the server died on ${input.name}`);
       }
+      console.log(`      ${hovers} hovers checked for markdown injection`);
+      assert.deepEqual(failures, []);
       const errors = client.logs.filter((l) => /uncaught|unhandled/i.test(l));
       assert.deepEqual(errors, [], 'no uncaught exception in the server');
     } finally {
@@ -270,6 +278,30 @@ describe('hostile input: the seeded corpus through every entry point', function 
     }
   });
 });
+
+/**
+ * Log text in a hover's markdown must stay text: the only links are the ones the server writes
+ * (rule docs, ATT&CK), every '<' and '[' from the log is escaped, and no line break (a lone
+ * CR or U+2028 is one to some renderers) lets it start a heading, list or rule.
+ */
+function markdownInjection(hover: string): string[] {
+  const problems: string[] = [];
+  // Code spans hold text as it is (markdown is not read inside them): they are left out.
+  const markdown = hover.replace(/`[^`]*`/g, '``');
+  for (const m of markdown.matchAll(/\]\(([^)]*)\)/g)) {
+    if (markdown[m.index - 1] === '\\') continue;
+    if (!/^https:\/\/(attack\.mitre\.org\/|github\.com\/log-warden\/)/.test(m[1])) problems.push(`a link to ${m[1].slice(0, 80)}`);
+  }
+  for (let i = 0; i < markdown.length; i++) {
+    const c = markdown[i];
+    if ((c === '<' || c === '[') && markdown[i - 1] !== '\\' && !(c === '[' && /^\[[^\]\\]*\]\(https:\/\/(attack\.mitre\.org|github\.com\/log-warden)/.test(markdown.slice(i)))) {
+      problems.push(`unescaped ${c} at ${i}`);
+      break;
+    }
+  }
+  if (/[\r\u2028\u2029\u0085]/.test(hover)) problems.push('a line break inside the text (CR, U+2028/2029 or NEL)');
+  return problems;
+}
 
 /** Best of three timings of `run`, in ms. */
 function retime(run: () => unknown): number {

@@ -81,7 +81,9 @@ export function analyzeFileInParallel(
     maxLineBytes: options.config.maxLineLength * 4,
     progress,
   };
-  const worker = new Worker(workerScript()!, { workerData: data });
+  // A small young generation: the reader's garbage is short-lived (one line's strings), and
+  // its memory counts against the big-file budget.
+  const worker = new Worker(workerScript()!, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
   return new Promise((resolve, reject) => {
     let settled = false;
     const fail = (err: Error) => {
@@ -103,6 +105,8 @@ export function analyzeFileInParallel(
             return;
           case 'done': {
             settled = true;
+            // the reader's heap (its tables) goes before the findings are made
+            void worker.terminate();
             // LOGWARDEN_DEBUG_PARALLEL=1: how busy each side was (which one the other waited for)
             if (process.env.LOGWARDEN_DEBUG_PARALLEL) {
               const elu = performance.eventLoopUtilization();
@@ -111,7 +115,6 @@ export function analyzeFileInParallel(
             const report = analyzer.finish();
             report.format = m.format;
             report.durationMs = Math.round(analyzer.elapsedMs * 10) / 10;
-            void worker.terminate();
             resolve({ ...report, truncatedLines: m.truncatedLines, invalidUtf8Lines: m.invalidUtf8Lines });
             return;
           }

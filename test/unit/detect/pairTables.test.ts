@@ -21,6 +21,25 @@ describe('pair tables', () => {
     }
   });
 
+  it('PairSet keeps pairs of big ids (beyond the packed range) apart from small ones', () => {
+    const random = mulberry32(13);
+    const set = new PairSet(16);
+    const reference = new Set<string>();
+    for (let i = 0; i < 60_000; i++) {
+      // around the packing limits (2^17 for the first member, 2^14 for the second)
+      const a = random() < 0.5 ? Math.floor(random() * 50) : (1 << 17) - 25 + Math.floor(random() * 50);
+      const b = random() < 0.5 ? Math.floor(random() * 40) : (1 << 14) - 20 + Math.floor(random() * 40);
+      assert.equal(set.add(a, b), !reference.has(`${a},${b}`), `${a},${b}`);
+      reference.add(`${a},${b}`);
+    }
+    assert.equal(set.size, reference.size);
+    for (const key of reference) {
+      const [a, b] = key.split(',').map(Number);
+      assert.ok(set.has(a, b));
+      assert.ok(!set.has(a, b + 1_000_000));
+    }
+  });
+
   it('PairMap answers like a Map under random sets and deletes (a window of entries coming and going)', () => {
     const random = mulberry32(11);
     const map = new PairMap(16);

@@ -36,7 +36,7 @@
 import type { Finding, LogRecord } from '../model';
 import { formatDuration, makeFinding, saturate } from '../score';
 import type { Detector, DetectorContext, DetectorFactory } from './types';
-import { copyString } from './sourceProfiles';
+import { copyString, type SourceProfile } from './sourceProfiles';
 import { LOG_COUNT_FLOOR, logCount, median, robustScale, robustZ } from './robustStats';
 
 /** Fewer sources than this and "far above the population" means nothing. */
@@ -62,6 +62,38 @@ interface VolumeView {
   /** Distinct paths (HTTP) or destination ports (firewall). */
   distinctTargets: number;
   lines: number[];
+}
+
+/**
+ * A source's HTTP profile seen as a VolumeView: reads through to the profile (one field per
+ * view), and its evidence lines are only made for the sources reported.
+ */
+class HttpVolumeView implements VolumeView {
+  constructor(private readonly p: SourceProfile) {}
+  get source(): string {
+    return this.p.source;
+  }
+  get count(): number {
+    return this.p.requests;
+  }
+  get peakPerMinute(): number {
+    return this.p.peakPerMinute;
+  }
+  get peakLine(): number {
+    return this.p.peakLine;
+  }
+  get firstTime(): number {
+    return this.p.firstTime;
+  }
+  get lastTime(): number {
+    return this.p.lastTime;
+  }
+  get distinctTargets(): number {
+    return this.p.distinctPaths;
+  }
+  get lines(): number[] {
+    return this.p.lines;
+  }
 }
 
 interface FirewallProfile extends VolumeView {
@@ -116,16 +148,7 @@ export const createHighVolumeDetector: DetectorFactory = (): Detector => {
   }
 
   function finish(ctx: DetectorContext): Finding[] {
-    const http: VolumeView[] = ctx.profiles.httpProfiles().map((p) => ({
-      source: p.source,
-      count: p.requests,
-      peakPerMinute: p.peakPerMinute,
-      peakLine: p.peakLine,
-      firstTime: p.firstTime,
-      lastTime: p.lastTime,
-      distinctTargets: p.distinctPaths,
-      lines: p.lines,
-    }));
+    const http: VolumeView[] = ctx.profiles.httpProfiles().map((p) => new HttpVolumeView(p));
     return [
       ...assessPopulation(http, 'http', ctx),
       ...assessPopulation(Array.from(firewall.values()), 'firewall', ctx),

@@ -137,6 +137,11 @@ export function isolationScores(rows: readonly ArrayLike<number>[], options: Iso
   const width = n > 0 ? rows[0].length : 0;
   const matrix = new Float64Array(n * width);
   for (let i = 0; i < n; i++) for (let c = 0; c < width; c++) matrix[i * width + c] = rows[i][c];
+  return isolationScoresOfMatrix(matrix, n, width, options);
+}
+
+/** The same, for rows given as one row-major matrix (n rows of `width` values): no array per row. */
+export function isolationScoresOfMatrix(matrix: Float64Array, n: number, width: number, options: IsolationForestOptions): IsolationResult {
   const columns: number[] = [];
   for (let c = 0; c < width; c++) {
     for (let i = 1; i < n; i++) {

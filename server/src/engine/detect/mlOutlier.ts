@@ -24,7 +24,7 @@ import { makeFinding } from '../score';
 import type { Detector, DetectorContext, DetectorFactory } from './types';
 import type { SourceProfile } from './sourceProfiles';
 import { LOG_COUNT_FLOOR, logCount, median, robustScale, robustZ } from './robustStats';
-import { averagePathLength, isolationScores } from './isolationForest';
+import { averagePathLength, isolationScoresOfMatrix } from './isolationForest';
 import { formatBytes } from './dataExfiltration';
 
 /** Spread floor of share features: 5 percentage points. */
@@ -85,14 +85,18 @@ function finish(ctx: DetectorContext): Finding[] {
       f.kind === 'share' ? SHARE_FLOOR : LOG_COUNT_FLOOR,
     ),
   );
-  const rows: Float64Array[] = new Array(n);
+  // one row-major matrix: an array per source would be a hundred thousand small objects
+  const matrix = new Float64Array(n * width);
   for (let i = 0; i < n; i++) {
-    const row = new Float64Array(width);
-    for (let c = 0; c < width; c++) row[c] = robustZ(scaled(FEATURES[c].kind, raw[c][i]), scales[c]);
-    rows[i] = row;
+    for (let c = 0; c < width; c++) matrix[i * width + c] = robustZ(scaled(FEATURES[c].kind, raw[c][i]), scales[c]);
   }
   // Rows that cannot reach the threshold are not walked through every tree (they get NaN).
-  const result = isolationScores(rows, { trees: settings.trees, sampleSize: settings.sampleSize, seed: settings.seed, minScore: settings.scoreThreshold });
+  const result = isolationScoresOfMatrix(matrix, n, width, {
+    trees: settings.trees,
+    sampleSize: settings.sampleSize,
+    seed: settings.seed,
+    minScore: settings.scoreThreshold,
+  });
 
   const medians: number[] = [];
   const out: Finding[] = [];
@@ -103,7 +107,7 @@ function finish(ctx: DetectorContext): Finding[] {
     if (ctx.isAllowed(p.source)) continue;
     if (medians.length === 0) for (let c = 0; c < width; c++) medians.push(median(raw[c]));
     const top = Array.from({ length: width }, (_, c) => c)
-      .sort((a, b) => Math.abs(rows[i][b]) - Math.abs(rows[i][a]) || a - b)
+      .sort((a, b) => Math.abs(matrix[i * width + b]) - Math.abs(matrix[i * width + a]) || a - b)
       .slice(0, EXPLAINED_FEATURES);
     const explained = top
       .map((c) => `${FEATURES[c].name} ${formatValue(FEATURES[c].kind, raw[c][i])} (median ${formatValue(FEATURES[c].kind, medians[c])})`)

@@ -3,6 +3,7 @@ import type { RecordIds } from './types';
 import type { WorkingHoursClock } from '../time/workingHours';
 import { StringIds } from './stringIds';
 import { PairSet } from './pairTables';
+import { LineArena, type LineList } from './lineArena';
 
 /** Distinct paths / agents counted exactly up to this many per source, then saturated. */
 const DISTINCT_CAP = 4096;
@@ -34,8 +35,13 @@ export interface SourceProfile {
   distinctPaths: number;
   /** Distinct user agents, counted exactly up to DISTINCT_CAP. */
   distinctAgents: number;
-  /** First LINES_CAP 0-based lines of this source. */
-  lines: number[];
+  /**
+   * First LINES_CAP 0-based lines of this source. Made on each read from the packed store
+   * (see LineArena): read it for the sources reported, not in a loop over all of them.
+   */
+  readonly lines: number[];
+  /** How many lines `lines` holds. */
+  readonly lineCount: number;
   /** @internal dense index of this profile (for the pair sets) */
   index: number;
   /** @internal running minute counter */
@@ -44,6 +50,47 @@ export interface SourceProfile {
   /** @internal the last user agent's id, and whether its pair is counted */
   lastAgentId: number;
   lastAgentPaired: boolean;
+}
+
+/** A profile's state; its evidence lines live in the shared arena. */
+class ProfileState implements SourceProfile, LineList {
+  events = 0;
+  requests = 0;
+  status4xx = 0;
+  status5xx = 0;
+  posts = 0;
+  bytesTotal = 0;
+  bytesMax = 0;
+  bytesMaxLine: number;
+  offHours = 0;
+  firstTime = NaN;
+  lastTime = NaN;
+  peakPerMinute = 0;
+  peakLine: number;
+  distinctPaths = 0;
+  distinctAgents = 0;
+  minute = NaN;
+  minuteCount = 0;
+  lastAgentId = -1;
+  lastAgentPaired = false;
+  /** The evidence lines' list in the arena (see LineList). */
+  linesHead = -1;
+  linesTail = -1;
+  lineCount = 0;
+
+  constructor(
+    readonly source: string,
+    readonly index: number,
+    line: number,
+    private readonly arena: LineArena,
+  ) {
+    this.bytesMaxLine = line;
+    this.peakLine = line;
+  }
+
+  get lines(): number[] {
+    return this.arena.read(this);
+  }
 }
 
 /**
@@ -60,12 +107,13 @@ export interface SourceProfile {
  */
 export class SourceProfiles {
   readonly bySource = new Map<string, SourceProfile>();
+  private readonly arena = new LineArena();
   /** The string tables. A reader that interns in another thread fills them (see pushInterned). */
   readonly sources = new StringIds();
   readonly paths = new StringIds();
   readonly agents = new StringIds();
   /** Profile by source id. */
-  private readonly byId: (SourceProfile | undefined)[] = [];
+  private readonly byId: (ProfileState | undefined)[] = [];
   /** The ids of the record observed last (what the detectors then read, see RecordIds). */
   readonly current: RecordIds = { source: -1, path: -1, agent: -1 };
   // Sized for a mid-sized log (~100K pairs) so that big ones grow a few times, not a dozen.
@@ -109,36 +157,13 @@ export class SourceProfiles {
     if (sourceId < 0) return;
     let p = this.byId[sourceId];
     if (!p) {
-      p = {
-        source: this.sources.strings[sourceId],
-        events: 0,
-        requests: 0,
-        status4xx: 0,
-        status5xx: 0,
-        posts: 0,
-        bytesTotal: 0,
-        bytesMax: 0,
-        bytesMaxLine: record.line,
-        offHours: 0,
-        firstTime: NaN,
-        lastTime: NaN,
-        peakPerMinute: 0,
-        peakLine: record.line,
-        distinctPaths: 0,
-        distinctAgents: 0,
-        lines: [],
-        index: sourceId,
-        minute: NaN,
-        minuteCount: 0,
-        lastAgentId: -1,
-        lastAgentPaired: false,
-      };
+      p = new ProfileState(this.sources.strings[sourceId], sourceId, record.line, this.arena);
       this.byId[sourceId] = p;
       this.bySource.set(p.source, p);
     }
     record.source = p.source;
     p.events++;
-    if (p.lines.length < LINES_CAP) p.lines.push(record.line);
+    if (p.lineCount < LINES_CAP) this.arena.push(p, record.line);
     const t = record.time;
     if (Number.isFinite(t)) {
       if (!(t >= p.firstTime)) p.firstTime = t;

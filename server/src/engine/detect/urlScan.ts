@@ -83,7 +83,25 @@ class SourceWindow {
   probeExamples: string[] | null = null;
   otherExamples: string[] | null = null;
 
-  constructor(readonly source: string | undefined) {}
+  constructor(
+    readonly source: string | undefined,
+    /** Source key (source id + 1). */
+    readonly key: number,
+  ) {}
+
+  /** Nothing to report and nothing in the window: the state can go (see Windows.evict). */
+  get idle(): boolean {
+    return (
+      this.headSeq < 0 &&
+      this.crossLine < 0 &&
+      this.best === null &&
+      this.probeBest === null &&
+      this.evidence === null &&
+      this.probeEvidence === null &&
+      this.probeExamples === null &&
+      this.otherExamples === null
+    );
+  }
 
   noteExample(path: string, probe: boolean): void {
     const list = probe ? (this.probeExamples ??= []) : (this.otherExamples ??= []);
@@ -153,10 +171,18 @@ class PathEntries {
  * Sources and paths are known by their interned ids (see RecordIds).
  */
 class Windows {
-  /** Sources in the order they were first seen (the order findings are made in). */
-  readonly sources: SourceWindow[] = [];
-  /** Window by source key (source id + 1; 0 for records without a source). */
+  /**
+   * Window by source key (source id + 1; 0 for records without a source). A source whose
+   * window empties without anything to report is dropped (logs have sources by the hundred
+   * thousand; a few are busy at any time): only its last time and first-seen rank stay, in
+   * typed arrays, so that coming back changes nothing.
+   */
   private readonly byKey: (SourceWindow | undefined)[] = [];
+  /** Per key: the rank at which the source was first seen (+1; 0: never) — the order findings are made in. */
+  private firstSeen = new Int32Array(1024);
+  private seen = 0;
+  /** Per key: the last time of a dropped source (its untimed records take it). */
+  private lastTimes = new Float64Array(1024);
   private readonly entries = new PathEntries();
   private times: number[] = [];
   private owners: SourceWindow[] = [];
@@ -182,10 +208,20 @@ class Windows {
     const key = sourceId + 1;
     let w = this.byKey[key];
     if (!w) {
-      w = new SourceWindow(source === undefined ? undefined : copyString(source));
+      w = new SourceWindow(source === undefined ? undefined : copyString(source), key);
       while (this.byKey.length < key) this.byKey.push(undefined);
       this.byKey[key] = w;
-      this.sources.push(w);
+      if (key >= this.firstSeen.length) {
+        const size = Math.max(this.firstSeen.length * 2, key + 1);
+        const seen = new Int32Array(size);
+        seen.set(this.firstSeen);
+        this.firstSeen = seen;
+        const times = new Float64Array(size);
+        times.set(this.lastTimes);
+        this.lastTimes = times;
+      }
+      if (this.firstSeen[key] === 0) this.firstSeen[key] = ++this.seen;
+      else w.lastTime = this.lastTimes[key]; // back after being dropped
     }
     const t = Number.isFinite(time) ? time : w.lastTime;
     w.lastTime = t;
@@ -233,6 +269,13 @@ class Windows {
     }
   }
 
+  /** The sources that have something to report, in the order they were first seen. */
+  reportable(): SourceWindow[] {
+    const out: SourceWindow[] = [];
+    for (const w of this.byKey) if (w && (w.best || w.probeBest)) out.push(w);
+    return out.sort((a, b) => this.firstSeen[a.key] - this.firstSeen[b.key]);
+  }
+
   /**
    * Adds the source's requests in the window that were not added yet (each request at most
    * once: linear overall). For small probes only the refused probe paths are evidence.
@@ -278,6 +321,10 @@ class Windows {
       if (w.tailSeq === seq) {
         w.headSeq = -1;
         w.tailSeq = -1;
+        if (w.idle) {
+          this.lastTimes[w.key] = w.lastTime;
+          this.byKey[w.key] = undefined;
+        }
       }
       this.head++;
     }
@@ -317,8 +364,7 @@ export const createUrlScanDetector: DetectorFactory = (config, ids): Detector =>
 
     finish(ctx: DetectorContext): Finding[] {
       const findings: Finding[] = [];
-      for (const w of windows.sources) {
-        if (!w.best && !w.probeBest) continue;
+      for (const w of windows.reportable()) {
         if (w.source !== undefined && ctx.isAllowed(w.source)) continue;
         const draft = w.best ? scanDraft(w, w.best, distinctPaths, minErrorRatio, windowMs) : probeDraft(w, w.probeBest!);
         findings.push(makeFinding(draft, ctx.file, ctx.config.maxEvidenceLines));

@@ -104,9 +104,23 @@ function isScalarList(list: unknown[]): boolean {
 }
 
 function emitScalarList(list: unknown[], out: Output): void {
+  // Evidence lines are long lists of whole numbers: join writes them as String() does, in
+  // one flat string (not thousands of small pieces).
+  if (isFiniteNumberList(list)) {
+    out.text += '[' + list.join(', ') + ']';
+    return;
+  }
   let line = '[';
   for (let i = 0; i < list.length; i++) line += (i > 0 ? ', ' : '') + scalar(list[i]);
   out.text += line + ']';
+}
+
+function isFiniteNumberList(list: unknown[]): boolean {
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) return false;
+  }
+  return true;
 }
 
 /**
