@@ -174,6 +174,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       if (fileReport.skipped > 0 && fileReport.parsed === 0) {
         say(`${input}: no line was understood (${fileReport.skipped} skipped); is it a log? try --log-format`);
       }
+      for (const failed of fileReport.failedRules ?? []) {
+        say(`${input}: rule ${failed.rule} failed (${failed.error}); its findings are missing, the other rules ran`);
+      }
       report.files.push(fileReport);
     } catch (err) {
       if (err instanceof InputError) {

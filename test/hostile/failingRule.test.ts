@@ -126,12 +126,12 @@ describe('a failing rule is reported once; the other rules still run', function 
       assert.deepEqual(report.files[0].findings.map(identity), withoutFailing(baseline));
     });
 
-    // Needs server/src/cli.ts and server/src/io/analyzeFile.ts to pass the Analyzer's
-    // stats.failedRules on and print them (see the robustness notes); pending until then.
-    it.skip('prints the failed rule once on stderr', () => {
+    it('prints the failed rule once on stderr, and names it in the JSON report', () => {
       const mentions = stderr.split('\n').filter((l) => l.includes(FAILING));
       assert.equal(mentions.length, 1, stderr);
       assert.match(mentions[0], /failed/);
+      const report = JSON.parse(stdout) as AnalysisReport;
+      assert.deepEqual(report.files[0].failedRules?.map((f) => f.rule), [FAILING]);
     });
   });
 
@@ -177,9 +177,7 @@ describe('a failing rule is reported once; the other rules still run', function 
       assert.deepEqual([...rules].sort(), [...expected].sort());
     });
 
-    // Needs server/src/lsp/logWardenServer.ts (refresh) to log `log.analysis.failedRules` once
-    // per rule and document (see the robustness notes); pending until then.
-    it.skip('logs the failed rule once (Output panel), and tells the user once', () => {
+    it('logs the failed rule once (Output panel), and tells the user once', () => {
       assert.equal(logs.filter((l) => l.includes(FAILING)).length, 1, logs.join('\n'));
       assert.equal(shown.filter((l) => l.includes(FAILING)).length, 1, shown.join('\n'));
     });

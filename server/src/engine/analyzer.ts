@@ -1,5 +1,5 @@
 import type { EngineConfig } from './config';
-import type { FileReport, Finding, FormatId, LogRecord, RuleId } from './model';
+import type { FailedRule, FileReport, Finding, FormatId, LogRecord, RuleId } from './model';
 import type { LineParser, LogFormat, ParseContext } from './formats/types';
 import type { Detector, DetectorContext } from './detect/types';
 import { detectFormat, formatById, FormatScore, FORMATS } from './formats';
@@ -32,7 +32,7 @@ export interface AnalyzerStats {
   /** Records per kind. */
   kinds: Record<LogRecord['kind'], number>;
   /** Rules whose detector threw; the other rules still ran. */
-  failedRules: { rule: RuleId; error: string }[];
+  failedRules: FailedRule[];
 }
 
 /**
@@ -241,7 +241,7 @@ export class Analyzer {
     }
     findings.sort(compareFindings);
     this.busyMs += performance.now() - t0;
-    return {
+    const report: FileReport = {
       path,
       format: this.parser.formatId ?? 'generic',
       lines: this.stats.lines,
@@ -250,6 +250,8 @@ export class Analyzer {
       durationMs: Math.round(this.busyMs * 10) / 10,
       findings,
     };
+    if (this.stats.failedRules.length > 0) report.failedRules = this.stats.failedRules.map((f) => ({ ...f }));
+    return report;
   }
 
   /** Wall time since the analyzer was created, in ms. */

@@ -131,6 +131,17 @@ export interface FileReport {
   findings: Finding[];
   /** Present when reading failed part-way: what went wrong, for the user. */
   error?: string;
+  /**
+   * Present when a rule threw: each rule once, with its first error. Its findings are missing
+   * from this report (the other rules ran), so a comparison must not call them resolved.
+   */
+  failedRules?: FailedRule[];
+}
+
+/** A rule that threw during an analysis (see FileReport.failedRules). */
+export interface FailedRule {
+  rule: RuleId;
+  error: string;
 }
 
 export interface AnalysisReport {

@@ -91,6 +91,8 @@ export class LogWardenServer {
   private readonly openTimelines = new Map<string, { key: string; collector: TimelineCollector }>();
   private readonly problemsShown = new Set<string>();
   private resultIds = 0;
+  /** Rules whose failure the user has been told about (once per server run). */
+  private readonly shownFailures = new Set<string>();
   /** Analysis history; replaced at `initialize` once the storage folder is known. */
   private history = this.createHistory(undefined);
 
@@ -345,8 +347,29 @@ export class LogWardenServer {
       log.reportVersion = log.version;
       this.notifyReport(log.uri, report);
     }
+    this.reportFailedRules(log);
     this.history.editorAnalysis(log.uri, report, settings);
     return report;
+  }
+
+  /**
+   * A rule that threw is logged once per document (Output panel) and shown to the user once
+   * per server run; the other rules' diagnostics are published as usual.
+   */
+  private reportFailedRules(log: OpenLog): void {
+    for (const failed of log.analysis.failedRules) {
+      if (log.reportedFailures.has(failed.rule)) continue;
+      log.reportedFailures.add(failed.rule);
+      this.connection.console.error(`Log Warden: rule ${failed.rule} failed on ${log.uri}: ${failed.error}. Its findings are missing; the other rules ran.`);
+      if (this.shownFailures.has(failed.rule)) continue;
+      this.shownFailures.add(failed.rule);
+      this.quietly(
+        this.connection.sendNotification(ShowMessageNotification.type, {
+          type: MessageType.Error,
+          message: `Log Warden: rule ${failed.rule} failed (${failed.error}); its findings are missing, the other rules still run. Details in the Output panel.`,
+        }),
+      );
+    }
   }
 
   /** Shows progress for analyses that take a while (when the client can show it). */

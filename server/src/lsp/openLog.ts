@@ -24,6 +24,8 @@ export class OpenLog {
   /** The document version the last report describes. */
   reportVersion = -1;
 
+  /** Rules whose failure has been logged for this document (each is logged once). */
+  readonly reportedFailures = new Set<string>();
   /** Content changes received since the document was opened. */
   changeCount = 0;
   pushTimer: ReturnType<typeof setTimeout> | undefined;

@@ -30,6 +30,7 @@ function fileContract(file: FileReport): FileReport {
     findings: file.findings.map(findingContract),
   };
   if (file.error !== undefined) out.error = file.error;
+  if (file.failedRules?.length) out.failedRules = file.failedRules.map((f) => ({ rule: f.rule, error: f.error }));
   return out;
 }
 

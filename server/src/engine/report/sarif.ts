@@ -58,6 +58,14 @@ export function toSarif(report: AnalysisReport): string {
         locations: [{ physicalLocation: { artifactLocation: location } }],
       });
     }
+    for (const failed of file.failedRules ?? []) {
+      notifications.push({
+        level: 'error',
+        message: { text: `${terminalSafe(file.path)}: rule ${failed.rule} failed (${terminalSafe(failed.error)}); its findings are missing` },
+        descriptor: { id: failed.rule },
+        locations: [{ physicalLocation: { artifactLocation: location } }],
+      });
+    }
     for (const finding of file.findings) {
       results.push(resultOf(finding, location));
       const seen = worst.get(finding.rule);
