@@ -134,6 +134,12 @@ export interface EngineConfig {
   maxFindingsPerRule: number;
 }
 
+/**
+ * The most a setting may raise the per-line cap to: pattern work is linear, but a line is held
+ * whole in memory before it is cut, and 1 MiB is already far beyond any real log line.
+ */
+export const MAX_LINE_LENGTH_LIMIT = 1024 * 1024;
+
 export const DEFAULT_CONFIG: EngineConfig = {
   rules: {
     // fail2ban's sshd defaults are maxretry 5 / findtime 10m; the design's trigger is the same.
@@ -233,6 +239,10 @@ export function resolveConfig(partial: unknown, problems: string[] = []): Engine
     if (v === undefined) continue;
     if (typeof v === 'number' && Number.isFinite(v) && v > 0) config[key] = Math.floor(v);
     else problems.push(`"${key}" must be a positive number`);
+  }
+  if (config.maxLineLength > MAX_LINE_LENGTH_LIMIT) {
+    problems.push(`"maxLineLength" is capped at ${MAX_LINE_LENGTH_LIMIT} characters`);
+    config.maxLineLength = MAX_LINE_LENGTH_LIMIT;
   }
   if (partial.format !== undefined) {
     if (typeof partial.format === 'string') config.format = partial.format as FormatId;

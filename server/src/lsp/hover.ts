@@ -58,7 +58,11 @@ function formatValue(value: EvidenceValue): string {
 
 /** Log text is attacker-controlled: it must not become links, images or HTML in the hover. */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()<>#+!|~&]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+  // `:` too, and the dot of `www.`: a URL written by an attacker must not become a link.
+  return text
+    .replace(/[\\`*_{}[\]()<>#+!|~&:]/g, (c) => `\\${c}`)
+    .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}\\.`)
+    .replace(/\r?\n/g, ' ');
 }
 
 /** Inside inline code only backticks and line breaks matter; cap the length. */

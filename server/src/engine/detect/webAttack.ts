@@ -369,7 +369,7 @@ const LOG4J_LOOKUP =
 const INNER_LOOKUP = /\$\{([^${}]{0,200})\}/g;
 
 /** `() {` at the start of a value, or followed by the classic `:;};` / `_; } >` bodies. */
-const SHELLSHOCK = /^\s{0,8}['"]?\(\)\s{0,8}\{|\(\)\s{0,8}\{\s{0,8}(?::\s{0,4};|[^}]{0,40}\}\s{0,8}[;>])/;
+const SHELLSHOCK = /^\s{0,8}['"]?\(\)\s{0,8}\{|\(\)\s{0,8}\{(?:\s{0,8}:\s{0,4};|[^}]{0,40}\}\s{0,8}[;>])/;
 
 const SSRF: PatternGroup[] = [
   {
