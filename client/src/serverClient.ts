@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import {
+  CloseAction,
+  ErrorAction,
   LanguageClient,
   RevealOutputChannelOn,
   State,
@@ -7,6 +9,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { CrashPolicy } from './crashPolicy';
 import { TEAM_CONFIG_FILE, WorkspaceTrustNotification, type InitializationOptions } from '../../server/src/protocol';
 
 /**
@@ -31,6 +34,7 @@ export function isAnalysedLog(document: vscode.TextDocument): boolean {
 export class ServerClient implements vscode.Disposable {
   readonly client: LanguageClient;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly crashes = new CrashPolicy();
 
   constructor(context: vscode.ExtensionContext, outputChannel: vscode.OutputChannel) {
     const module = context.asAbsolutePath('dist/server.js');
@@ -52,6 +56,15 @@ export class ServerClient implements vscode.Disposable {
       outputChannel,
       // The server logs what it could not do; the user opens the channel when they want it.
       revealOutputChannelOn: RevealOutputChannelOn.Never,
+      errorHandler: {
+        // A few write/read errors can be transient; more shut the connection (then `closed`).
+        error: (_error, _message, count) => ({ action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown }),
+        closed: () => {
+          const decision = this.crashes.crashed();
+          if (decision.restart) return { action: CloseAction.Restart };
+          return { action: CloseAction.DoNotRestart, message: decision.message };
+        },
+      },
     };
     this.client = new LanguageClient('logWarden', 'Log Warden', serverOptions, clientOptions);
 
@@ -70,7 +83,9 @@ export class ServerClient implements vscode.Disposable {
     return this.client;
   }
 
+  /** "Log Warden: Restart Server": earlier crashes no longer count against restarting it. */
   async restart(): Promise<void> {
+    this.crashes.reset();
     if (this.client.state === State.Stopped) await this.client.start();
     else await this.client.restart();
   }
