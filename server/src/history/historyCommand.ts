@@ -138,7 +138,7 @@ function listTable(analyses: AnalysisSummary[], total: number, offset: number): 
     a.format,
     String(a.lines),
     ...SEVERITIES.map((s) => String(a.counts[s])),
-    truncate(terminalSafe(a.file), 80) + (a.error !== undefined ? '  (incomplete)' : ''),
+    truncate(terminalSafe(a.file), 80) + (a.error !== undefined ? '  (incomplete)' : a.failedRules?.length ? '  (a rule failed)' : ''),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const numeric = new Set([0, 4, 5, 6, 7, 8]);
@@ -169,5 +169,9 @@ function comparisonTable(c: AnalysisComparison): string {
   section('New', '+', c.new);
   section('Resolved', '-', c.resolved);
   section('Unchanged', '=', c.unchanged);
+  if (c.notCompared?.length) {
+    const failed = [...new Set([...(c.from.failedRules ?? []), ...(c.to.failedRules ?? [])].map((f) => f.rule))].join(', ');
+    section(`Not compared: rule ${failed} failed in one of the two analyses`, '?', c.notCompared);
+  }
   return out.join('\n') + '\n';
 }

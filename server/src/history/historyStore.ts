@@ -1,5 +1,5 @@
 import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
-import type { FileReport, Finding, FormatId, RuleId, Severity } from '../engine/model';
+import type { FailedRule, FileReport, Finding, FormatId, RuleId, Severity } from '../engine/model';
 import { SEVERITIES } from '../engine/model';
 import { stableHash } from '../engine/score';
 import { TOOL_VERSION } from '../engine/version';
@@ -33,12 +33,12 @@ const PRUNES_WITHOUT_PROGRESS = 32;
 export const MAX_LIST_LIMIT = 1000;
 
 const SUMMARY_COLUMNS =
-  'id, file, time, origin, format, lines, parsed, skipped, critical, high, medium, low, duration_ms, settings_hash, tool_version, error';
+  'id, file, time, origin, format, lines, parsed, skipped, critical, high, medium, low, duration_ms, settings_hash, tool_version, error, failed_rules';
 const FINDING_COLUMNS = 'f.fingerprint, f.rule, f.title, f.severity, f.confidence, f.attack, f.source, f.user, f.line, f.lines, f.message, f.evidence';
 
 const SQL = {
-  insertAnalysis: `INSERT INTO analyses (file, time, origin, format, lines, parsed, skipped, critical, high, medium, low, duration_ms, settings_hash, tool_version, error)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  insertAnalysis: `INSERT INTO analyses (file, time, origin, format, lines, parsed, skipped, critical, high, medium, low, duration_ms, settings_hash, tool_version, error, failed_rules)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   latestOfFile: 'SELECT max(id) FROM analyses WHERE file = ?',
   versionsOf: `SELECT af.finding_id, ${FINDING_COLUMNS} FROM analysis_findings af JOIN findings f ON f.id = af.finding_id WHERE af.analysis_id = ?`,
   insertFinding: `INSERT INTO findings (fingerprint, rule, severity, confidence, source, user, line, title, message, attack, evidence, lines)
@@ -164,6 +164,7 @@ export class HistoryStore {
         options.settingsHash,
         TOOL_VERSION,
         report.error ?? null,
+        report.failedRules?.length ? JSON.stringify(report.failedRules.map((f) => ({ rule: f.rule, error: f.error }))) : null,
       ]);
       const analysisId = this.lastId();
       report.findings.forEach((finding, position) => {
@@ -217,6 +218,7 @@ export class HistoryStore {
       findings: this.all(SQL.findingsOf, [id]).map(toFinding),
     };
     if (analysis.error !== undefined) report.error = analysis.error;
+    if (analysis.failedRules !== undefined) report.failedRules = analysis.failedRules;
     return { analysis, report };
   }
 
@@ -232,13 +234,24 @@ export class HistoryStore {
     const to = this.summary(toId);
     if (!from) throw new RangeError(`no analysis ${fromId} in the history`);
     if (!to) throw new RangeError(`no analysis ${toId} in the history`);
-    return {
+    const comparison: AnalysisComparison = {
       from,
       to,
       new: this.all(SQL.findingsMissingFrom, [toId, fromId]).map(toFinding),
       resolved: this.all(SQL.findingsMissingFrom, [fromId, toId]).map(toFinding),
       unchanged: this.all(SQL.findingsAlsoIn, [toId, fromId]).map(toFinding),
     };
+    // A rule that failed in one of the two says nothing about its findings there.
+    const failedIn = (s: AnalysisSummary) => new Set((s.failedRules ?? []).map((f) => f.rule));
+    const failedFrom = failedIn(from);
+    const failedTo = failedIn(to);
+    if (failedFrom.size > 0 || failedTo.size > 0) {
+      const notCompared = [...comparison.new.filter((f) => failedFrom.has(f.rule)), ...comparison.resolved.filter((f) => failedTo.has(f.rule))];
+      comparison.new = comparison.new.filter((f) => !failedFrom.has(f.rule));
+      comparison.resolved = comparison.resolved.filter((f) => !failedTo.has(f.rule));
+      if (notCompared.length > 0) comparison.notCompared = notCompared;
+    }
+    return comparison;
   }
 
   /** Deletes one file's analyses, or all; returns how many analyses were deleted. */
@@ -470,7 +483,23 @@ function toSummary(r: SqlValue[]): AnalysisSummary {
     toolVersion: String(r[14]),
   };
   if (r[15] !== null) summary.error = String(r[15]);
+  if (r[16] !== null) summary.failedRules = parseFailedRules(String(r[16]));
   return summary;
+}
+
+/** The failed_rules column; a damaged value reads as "some rule failed" rather than throwing. */
+function parseFailedRules(json: string): FailedRule[] {
+  try {
+    const value: unknown = JSON.parse(json);
+    if (Array.isArray(value)) {
+      return value
+        .filter((v): v is { rule: unknown; error: unknown } => typeof v === 'object' && v !== null)
+        .map((v) => ({ rule: String(v.rule) as RuleId, error: String(v.error) }));
+    }
+  } catch {
+    // fall through
+  }
+  return [{ rule: 'unknown' as RuleId, error: 'unreadable failed_rules value' }];
 }
 
 function toFinding(r: SqlValue[]): Finding {

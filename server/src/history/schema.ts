@@ -65,6 +65,9 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (analysis_id, fingerprint, position)
   ) WITHOUT ROWID;
   `,
+  // 2: the rules that threw during an analysis (JSON [{rule, error}], NULL when all ran):
+  // their findings are missing from it, so a comparison must not call them resolved or new.
+  `ALTER TABLE analyses ADD COLUMN failed_rules TEXT`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

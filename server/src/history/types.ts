@@ -2,7 +2,7 @@
  * What the history store hands out: plain data, the same in the language server's replies,
  * the CLI's JSON and the results panel. Findings keep the contract shape of DESIGN.md.
  */
-import type { FileReport, Finding, FormatId, Severity } from '../engine/model';
+import type { FailedRule, FileReport, Finding, FormatId, Severity } from '../engine/model';
 
 /** What started an analysis: the editor as the file changed, the "Analyze Log" command, or the CLI. */
 export type AnalysisOrigin = 'editor' | 'command' | 'cli';
@@ -31,6 +31,8 @@ export interface AnalysisSummary {
   toolVersion: string;
   /** The report's error (reading failed part-way), when there was one. */
   error?: string;
+  /** Rules that threw during the analysis (their findings are missing from it). */
+  failedRules?: FailedRule[];
 }
 
 /** A recorded analysis with its findings, as the report it was. */
@@ -49,6 +51,11 @@ export interface AnalysisComparison {
   new: Finding[];
   resolved: Finding[];
   unchanged: Finding[];
+  /**
+   * Findings that would be new or resolved but whose rule failed in the other analysis: absent
+   * because the rule did not run, not because the log changed. Omitted when there are none.
+   */
+  notCompared?: Finding[];
 }
 
 export interface AnalysisPage {

@@ -164,6 +164,29 @@ describe('history: store', () => {
     assert.throws(() => store.compare(first, 9999), /no analysis 9999/);
   });
 
+  it('keeps the rules that failed, and does not call their findings new or resolved', () => {
+    const before = exampleText('apache_sample.log');
+    const grown = before + sqlmapLines('203.0.113.77');
+    const first = store.record(analyze(before), OPTIONS);
+    // The second analysis lost its web-attack findings to a failing rule.
+    const broken = analyze(grown);
+    broken.findings = broken.findings.filter((f) => f.rule !== 'web-attack');
+    broken.failedRules = [{ rule: 'web-attack', error: 'observe failed' }];
+    const second = store.record(broken, OPTIONS);
+    assert.deepEqual(store.get(second)!.report.failedRules, broken.failedRules);
+    assert.equal(store.get(first)!.report.failedRules, undefined);
+    const c = store.compare(first, second);
+    assert.ok(c.new.length > 0 && c.new.every((f) => f.rule !== 'web-attack'), 'the scanner finding is still new');
+    assert.deepEqual(c.resolved, [], 'web-attack findings of the first are not "resolved": the rule did not run');
+    const firstWebAttacks = store.get(first)!.report.findings.filter((f) => f.rule === 'web-attack');
+    assert.ok(firstWebAttacks.length > 0);
+    assert.deepEqual(c.notCompared?.map((f) => f.fingerprint).sort(), firstWebAttacks.map((f) => f.fingerprint).sort());
+    // the other way round, the same findings are not "new"
+    const back = store.compare(second, first);
+    assert.ok(back.new.every((f) => f.rule !== 'web-attack'));
+    assert.equal(back.notCompared?.length, firstWebAttacks.length);
+  });
+
   it('round-trips hostile text in every field, as data, never as SQL', () => {
     const hostile = "'); DROP TABLE analyses;--";
     const base = sampleReport();

@@ -53,9 +53,19 @@ describe('history: schema and migrations', () => {
     // A later version adds a column: its step runs on the old database, the data stays.
     const next = [...MIGRATIONS, "ALTER TABLE analyses ADD COLUMN label TEXT NOT NULL DEFAULT ''"];
     const db = new sql.Database(bytes);
-    assert.equal(migrate(db, next), 1);
-    assert.equal(schemaVersion(db), 2);
+    assert.equal(migrate(db, next), SCHEMA_VERSION, 'it was at the current version');
+    assert.equal(schemaVersion(db), SCHEMA_VERSION + 1);
     assert.deepEqual(db.exec('SELECT id, label FROM analyses')[0].values, [[id, '']]);
+    db.close();
+  });
+
+  it('brings a version-1 database (before failed_rules) to the current version, keeping its analyses', () => {
+    const db = new sql.Database();
+    migrate(db, MIGRATIONS.slice(0, 1));
+    db.run('INSERT INTO analyses (file, time, origin, format, lines, parsed, skipped, critical, high, medium, low, duration_ms, settings_hash, tool_version) VALUES (?, 1, ?, ?, 1, 1, 0, 0, 0, 0, 0, 1, ?, ?)', ['a.log', 'cli', 'generic', 'h', '0.1.0']);
+    assert.equal(migrate(db), 1);
+    assert.equal(schemaVersion(db), SCHEMA_VERSION);
+    assert.deepEqual(db.exec('SELECT file, failed_rules FROM analyses')[0].values, [['a.log', null]]);
     db.close();
   });
 
