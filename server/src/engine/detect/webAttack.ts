@@ -182,6 +182,8 @@ interface PatternGroup {
   weak?: boolean;
   /** The pattern starts with the delimiter before the payload (`=`, `&`...): not shown. */
   lead?: boolean;
+  /** A character the pattern cannot match without: the pattern is not run on values lacking it. */
+  needs?: string;
 }
 
 /** Length of a leading delimiter a pattern matched before the payload itself. */
@@ -321,12 +323,18 @@ const CMDI: PatternGroup[] = [
         String.raw`\/bin\/(?:ba|z|da|k|c|tc)?sh\b`,
         String.raw`\/dev\/(?:tcp|udp)\/`,
         String.raw`\bn(?:c|cat|etcat)\s{1,8}(?:-[a-z]{1,4}\s{1,8}){0,4}-[a-z]{0,3}e\s`,
-        String.raw`\b(?:curl|wget)\s[^|;&\n]{1,200}\|\s{0,4}(?:ba|z|da)?sh\b`,
         String.raw`\$\{ifs\}`,
         String.raw`\bpowershell(?:\.exe)?\s{1,8}-(?:e|en|enc|encodedcommand|nop|noprofile|w|c)\b`,
         String.raw`\bcmd(?:\.exe)?\s{1,4}\/c\s`,
       ].join('|'),
     ),
+  },
+  {
+    strength: 0.9,
+    // a download piped into a shell; it scans up to 200 characters for the pipe after each
+    // curl/wget, so it only runs on values that have one
+    re: /\b(?:curl|wget)\s[^|;&\n]{1,200}\|\s{0,4}(?:ba|z|da)?sh\b/,
+    needs: '|',
   },
   {
     strength: 0.8,
@@ -708,6 +716,7 @@ function excerptOf(decoded: string, start: number, end: number): string {
 
 function firstOf(groups: PatternGroup[], lower: string): { m: RegExpExecArray; g: PatternGroup } | null {
   for (const g of groups) {
+    if (g.needs !== undefined && !lower.includes(g.needs)) continue;
     const m = g.re.exec(lower);
     if (m) return { m, g };
   }
