@@ -1,13 +1,15 @@
 /**
  * The Log Warden extension: starts the language server when a log opens (or a command runs),
  * shows findings by severity in the status bar, and offers "Analyze Log" (also for files too
- * big for the editor), which opens the results panel, and "Restart Server". Diagnostics, hovers
- * and quick fixes come from the server over LSP.
+ * big for the editor), which opens the results panel, "Show History" and "Clear History" (the
+ * workspace's recorded analyses), and "Restart Server". Diagnostics, hovers and quick fixes
+ * come from the server over LSP.
  */
 import * as vscode from 'vscode';
 import type { FileReport } from '../../server/src/engine/model';
-import { GetReportRequest, ReportChangedNotification } from '../../server/src/protocol';
+import { GetReportRequest, HistoryChangedNotification, ReportChangedNotification } from '../../server/src/protocol';
 import { ANALYZE_LOG_COMMAND, analyzeLogCommand, analyzeWithProgress } from './analyzeLogCommand';
+import { CLEAR_HISTORY_COMMAND, clearHistoryCommand, SHOW_HISTORY_COMMAND } from './historyCommands';
 import { ResultsPanel, type PanelServices } from './panel/resultsPanel';
 import { ServerClient } from './serverClient';
 import { SeverityStatusBar } from './statusBar';
@@ -37,6 +39,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<LogWar
       return report === 'cancelled' ? undefined : report;
     },
     log: (message) => output.appendLine(message),
+    // The server keeps the history in the workspace storage folder, which exists only when a folder or workspace is open.
+    historyAvailable: context.storageUri !== undefined,
   };
   // Registered in activate (with the `onWebviewPanel:` activation event) so that a panel open
   // before a window reload comes back.
@@ -50,6 +54,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LogWar
       statusBar.update(uri, params);
       ResultsPanel.reportChanged(uri);
     }),
+    current.client.onNotification(HistoryChangedNotification, () => ResultsPanel.historyChanged()),
     vscode.commands.registerCommand(ANALYZE_LOG_COMMAND, (clicked?: unknown, selected?: unknown) =>
       analyzeLogCommand(current, output, clicked, selected, (uri, report) => ResultsPanel.show(panelServices, uri, report)),
     ),
@@ -63,6 +68,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<LogWar
       }
     }),
     vscode.commands.registerCommand(SHOW_OUTPUT_COMMAND, () => output.show(true)),
+    vscode.commands.registerCommand(SHOW_HISTORY_COMMAND, () => {
+      ResultsPanel.showHistory(panelServices);
+    }),
+    vscode.commands.registerCommand(CLEAR_HISTORY_COMMAND, () => clearHistoryCommand(panelServices.client, panelServices.historyAvailable)),
   );
 
   try {

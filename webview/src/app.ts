@@ -15,11 +15,12 @@ import {
 import { buildRows, filterRows, sortRows, type FindingRow } from './model/findingRows';
 import { button } from './ui/button';
 import { progressBar } from './ui/progress';
-import { tabs } from './ui/tabs';
+import { tabs, type Tabs } from './ui/tabs';
 import type { PanelHost } from './vscodeApi';
 import { DetailPane } from './views/detailPane';
 import { FilterBar } from './views/filterBar';
 import { FindingsTable } from './views/findingsTable';
+import { HistoryView } from './views/historyView';
 import { SummaryView } from './views/summary';
 import { TimelineChart } from './views/timelineChart';
 
@@ -48,6 +49,8 @@ export class ResultsApp {
   private readonly filterBar: FilterBar;
   private readonly table: FindingsTable;
   private readonly detail: DetailPane;
+  private readonly history: HistoryView;
+  private readonly views: Tabs;
   private readonly main = h('div', 'main');
   private readonly exportButtons = (['sarif', 'csv', 'json'] as const).map((format) =>
     button(format.toUpperCase(), { onClick: () => this.host.post({ type: 'export', format }), title: `Export the report as ${format.toUpperCase()}…`, className: 'export-button' }),
@@ -84,6 +87,12 @@ export class ResultsApp {
       suppress: (action, finding) => this.host.post({ type: 'suppress', action, fingerprint: finding.fingerprint }),
     });
 
+    this.history = new HistoryView({
+      open: (entry) => this.host.post({ type: 'openAnalysis', analysis: { folder: entry.folder, id: entry.id } }),
+      compare: (from, to) => this.host.post({ type: 'compareAnalyses', from: { folder: from.folder, id: from.id }, to: { folder: to.folder, id: to.id } }),
+      clear: () => this.host.post({ type: 'clearHistory' }),
+    });
+
     const header = h('header', 'header');
     const actions = h('div', 'actions');
     actions.append(this.refreshButton.element, h('span', 'export-label', 'Export:'), ...this.exportButtons.map((b) => b.element));
@@ -93,12 +102,19 @@ export class ResultsApp {
     const findingsView = h('div', 'findings-view');
     this.main.append(this.table.element, this.detail.element);
     findingsView.append(this.summary.element, this.timelineChart.element, this.filterBar.element, this.main);
-    // The history of analyses will be a second view here.
-    const views = tabs('Views', [{ id: 'findings', label: 'Findings', content: findingsView }], this.state.view, (id) => {
-      if (id === 'findings') this.state.view = id;
-      this.save();
-    });
-    root.append(header, this.busy, this.notice, views.element);
+    this.views = tabs(
+      'Views',
+      [
+        { id: 'findings', label: 'Findings', content: findingsView },
+        { id: 'history', label: 'History', content: this.history.element },
+      ],
+      this.state.view,
+      (id) => {
+        if (id === 'findings' || id === 'history') this.state.view = id;
+        this.save();
+      },
+    );
+    root.append(header, this.busy, this.notice, this.views.element);
     this.setEnabled(false);
     this.table.render([], null, this.state.sort, 'Waiting for the analysis…');
     document.addEventListener('keydown', (event) => {
@@ -136,6 +152,20 @@ export class ResultsApp {
         break;
       case 'evidence':
         this.detail.evidence(message);
+        break;
+      case 'showView':
+        this.state.view = message.view;
+        this.views.select(message.view);
+        this.save();
+        break;
+      case 'history':
+        this.history.list(message);
+        break;
+      case 'historyAnalysis':
+        this.history.showAnalysis(message);
+        break;
+      case 'historyComparison':
+        this.history.showComparison(message);
         break;
     }
   }

@@ -6,14 +6,15 @@
  * The webview is not trusted by the host: a page showing attacker-written log text could, if
  * anything ever went wrong in it, send anything. So the host checks every message with
  * `isWebviewMessage` and then checks its values against its own copy of the report (a line
- * that exists, a fingerprint of a finding it sent, a technique id of the ATT&CK shape) before
- * acting. Types only are imported here: neither bundle pulls the engine or the LSP library in.
+ * that exists, a fingerprint of a finding it sent, a recorded analysis it listed, a technique id
+ * of the ATT&CK shape) before acting. Types only are imported here: neither bundle pulls the engine or the LSP library in.
  */
 import type { FileReport, RuleId, Severity } from '../../server/src/engine/model';
-import type { Timeline } from '../../server/src/protocol';
+import type { Finding } from '../../server/src/engine/model';
+import type { HistoryEntry, Timeline } from '../../server/src/protocol';
 
 export type { FileReport, Finding, RuleId, Severity } from '../../server/src/engine/model';
-export type { Timeline } from '../../server/src/protocol';
+export type { HistoryEntry, Timeline } from '../../server/src/protocol';
 
 /** The webview panel type, for `createWebviewPanel`, the serializer and `onWebviewPanel:` activation. */
 export const RESULTS_VIEW_TYPE = 'logWarden.results';
@@ -49,9 +50,9 @@ export interface FilterState {
   time: TimeRange | null;
 }
 
-/** Views of the panel: the findings of one log now; more (the analysis history) slot in beside it. */
-export type ViewId = 'findings';
-export const VIEW_IDS: readonly ViewId[] = ['findings'];
+/** Views of the panel: the findings of one log, and the analysis history of the workspace. */
+export type ViewId = 'findings' | 'history';
+export const VIEW_IDS: readonly ViewId[] = ['findings', 'history'];
 
 export interface PanelState {
   version: 1;
@@ -119,7 +120,52 @@ export interface EvidenceMessage {
   omitted: number;
 }
 
-export type HostMessage = ReportMessage | TimelineMessage | BusyMessage | NoticeMessage | EvidenceMessage;
+/** Switch to a view (the "Show History" command). */
+export interface ShowViewMessage {
+  type: 'showView';
+  view: ViewId;
+}
+
+/**
+ * The recorded analyses, newest first (sent when the page is ready and whenever the history
+ * changes). The page may name only these analyses back (by `AnalysisRef`).
+ */
+export interface HistoryMessage {
+  type: 'history';
+  /** False when this window keeps no history (no workspace storage: no folder is open). */
+  available: boolean;
+  analyses: HistoryEntry[];
+  /** Analyses recorded in all; more than `analyses` when the list is capped. */
+  total: number;
+}
+
+/** One recorded analysis with its findings, shown read-only. */
+export interface HistoryAnalysisMessage {
+  type: 'historyAnalysis';
+  analysis: HistoryEntry;
+  report: FileReport;
+}
+
+/** Two analyses compared by fingerprint: `new` in `to` only, `resolved` in `from` only, `unchanged` in both. */
+export interface HistoryComparisonMessage {
+  type: 'historyComparison';
+  from: HistoryEntry;
+  to: HistoryEntry;
+  new: Finding[];
+  resolved: Finding[];
+  unchanged: Finding[];
+}
+
+export type HostMessage =
+  | ReportMessage
+  | TimelineMessage
+  | BusyMessage
+  | NoticeMessage
+  | EvidenceMessage
+  | ShowViewMessage
+  | HistoryMessage
+  | HistoryAnalysisMessage
+  | HistoryComparisonMessage;
 
 // ---------------------------------------------------------------------------------------
 // Webview → host
@@ -171,6 +217,33 @@ export interface RefreshMessage {
   type: 'refresh';
 }
 
+/**
+ * Names a recorded analysis: ids are unique within one database only, and there is one database
+ * per workspace folder (`folder` null: logs outside every folder), as in the history protocol.
+ */
+export interface AnalysisRef {
+  folder: string | null;
+  id: number;
+}
+
+/** Show one recorded analysis (read-only). */
+export interface OpenAnalysisMessage {
+  type: 'openAnalysis';
+  analysis: AnalysisRef;
+}
+
+/** Compare two recorded analyses (the host orders them by time). */
+export interface CompareAnalysesMessage {
+  type: 'compareAnalyses';
+  from: AnalysisRef;
+  to: AnalysisRef;
+}
+
+/** Run "Log Warden: Clear History" (which asks first). */
+export interface ClearHistoryMessage {
+  type: 'clearHistory';
+}
+
 export type WebviewMessage =
   | ReadyMessage
   | RevealMessage
@@ -178,7 +251,15 @@ export type WebviewMessage =
   | ExportMessage
   | SuppressMessage
   | OpenTechniqueMessage
-  | RefreshMessage;
+  | RefreshMessage
+  | OpenAnalysisMessage
+  | CompareAnalysesMessage
+  | ClearHistoryMessage;
+
+/** One string per recorded analysis, the same on both sides (for sets and maps). */
+export function analysisKey(ref: AnalysisRef): string {
+  return `${ref.id}@${ref.folder ?? ''}`;
+}
 
 // ---------------------------------------------------------------------------------------
 // Guards
@@ -203,6 +284,8 @@ export const TECHNIQUE_ID = /^T\d{4}(?:\.\d{3})?$/;
 const FINGERPRINT = /^[0-9A-Za-z_-]{1,128}$/;
 /** Longer free-text filters are not typed by people. */
 const MAX_FILTER_TEXT = 500;
+/** A folder URI longer than this is not one VS Code gave us. */
+const MAX_FOLDER_URI = 4096;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -241,10 +324,23 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
     case 'openTechnique':
       return typeof value.technique === 'string' && TECHNIQUE_ID.test(value.technique);
     case 'refresh':
+    case 'clearHistory':
       return true;
+    case 'openAnalysis':
+      return isAnalysisRef(value.analysis);
+    case 'compareAnalyses':
+      return isAnalysisRef(value.from) && isAnalysisRef(value.to) && analysisKey(value.from) !== analysisKey(value.to);
     default:
       return false;
   }
+}
+
+/** The shape of an analysis reference (whether the host sent that analysis is the host's check). */
+export function isAnalysisRef(value: unknown): value is AnalysisRef {
+  if (!isObject(value)) return false;
+  const { id, folder } = value;
+  const folderOk = folder === null || (typeof folder === 'string' && folder.length > 0 && folder.length <= MAX_FOLDER_URI);
+  return folderOk && typeof id === 'number' && Number.isSafeInteger(id) && id >= 1;
 }
 
 /**
@@ -293,16 +389,36 @@ export function isHostMessage(value: unknown): value is HostMessage {
         value.lines.every((l) => isObject(l) && isLineNumber(l.line) && typeof l.text === 'string') &&
         typeof value.omitted === 'number'
       );
+    case 'showView':
+      return typeof value.view === 'string' && (VIEW_IDS as readonly string[]).includes(value.view);
+    case 'history':
+      return typeof value.available === 'boolean' && Array.isArray(value.analyses) && value.analyses.every(isHistoryEntry) && typeof value.total === 'number';
+    case 'historyAnalysis':
+      return isHistoryEntry(value.analysis) && isFileReport(value.report);
+    case 'historyComparison':
+      return isHistoryEntry(value.from) && isHistoryEntry(value.to) && isFindingList(value.new) && isFindingList(value.resolved) && isFindingList(value.unchanged);
     default:
       return false;
   }
+}
+
+function isHistoryEntry(value: unknown): value is HistoryEntry {
+  if (!isObject(value) || !isAnalysisRef(value)) return false;
+  if (typeof value.file !== 'string' || typeof value.origin !== 'string' || typeof value.format !== 'string') return false;
+  for (const key of ['time', 'lines', 'durationMs'] as const) if (typeof value[key] !== 'number') return false;
+  const counts = value.counts;
+  return isObject(counts) && SEVERITY_ORDER.every((s) => typeof counts[s] === 'number') && (value.uri === null || typeof value.uri === 'string');
 }
 
 function isFileReport(value: unknown): value is FileReport {
   if (!isObject(value) || !Array.isArray(value.findings)) return false;
   if (typeof value.path !== 'string' || typeof value.format !== 'string') return false;
   for (const key of ['lines', 'parsed', 'skipped', 'durationMs'] as const) if (typeof value[key] !== 'number') return false;
-  return value.findings.every(
+  return isFindingList(value.findings);
+}
+
+function isFindingList(value: unknown): value is Finding[] {
+  return Array.isArray(value) && value.every(
     (f) =>
       isObject(f) &&
       typeof f.fingerprint === 'string' &&

@@ -2,8 +2,24 @@ import * as vscode from 'vscode';
 import { ExecuteCommandRequest, type LanguageClient } from 'vscode-languageclient/node';
 import type { FileReport, Finding } from '../../../server/src/engine/model';
 import { attackUrl } from '../../../server/src/engine/rules';
-import { ADD_TO_TEAM_CONFIG_COMMAND, TEAM_CONFIG_FILE, type AddToTeamConfigArgs } from '../../../server/src/protocol';
-import { isWebviewMessage, sanitizePanelState, type HostMessage, type PanelState, type SuppressAction, type WebviewMessage } from '../../../webview/src/messages';
+import {
+  ADD_TO_TEAM_CONFIG_COMMAND,
+  HistoryCompareRequest,
+  HistoryGetRequest,
+  TEAM_CONFIG_FILE,
+  type AddToTeamConfigArgs,
+  type HistoryEntry,
+} from '../../../server/src/protocol';
+import {
+  isWebviewMessage,
+  sanitizePanelState,
+  type AnalysisRef,
+  type HostMessage,
+  type PanelState,
+  type SuppressAction,
+  type WebviewMessage,
+} from '../../../webview/src/messages';
+import { CLEAR_HISTORY_COMMAND } from '../historyCommands';
 import { evidenceText } from './evidenceText';
 import { exportReport } from './exportReport';
 
@@ -21,6 +37,8 @@ export interface PanelContext {
   refresh(): Promise<void>;
   client(): Promise<LanguageClient>;
   log(message: string): void;
+  /** The recorded analysis of that reference, if it is one the host listed to the page. */
+  historyEntry(ref: AnalysisRef): HistoryEntry | undefined;
 }
 
 /**
@@ -80,7 +98,48 @@ async function dispatch(ctx: PanelContext, message: WebviewMessage): Promise<voi
       await suppress(ctx, ctx.uri, finding, message.action);
       return;
     }
+    case 'openAnalysis':
+      return openAnalysis(ctx, message.analysis);
+    case 'compareAnalyses':
+      return compareAnalyses(ctx, message.from, message.to);
+    case 'clearHistory':
+      await vscode.commands.executeCommand(CLEAR_HISTORY_COMMAND);
+      return;
   }
+}
+
+/** An analysis the host listed, or nothing (logged): the page may only name what it was sent. */
+function listedEntry(ctx: PanelContext, ref: AnalysisRef): HistoryEntry | undefined {
+  const entry = ctx.historyEntry(ref);
+  if (!entry) ctx.log(`results panel: ignored analysis #${ref.id}, which the History view was not sent`);
+  return entry;
+}
+
+async function openAnalysis(ctx: PanelContext, ref: AnalysisRef): Promise<void> {
+  const entry = listedEntry(ctx, ref);
+  if (!entry) return;
+  const client = await ctx.client();
+  const record = await client.sendRequest(HistoryGetRequest, { id: entry.id, folder: entry.folder });
+  if (!record) {
+    ctx.post({ type: 'notice', level: 'error', message: `Analysis #${entry.id} of ${entry.file} is no longer in the history.` });
+    return;
+  }
+  ctx.post({ type: 'historyAnalysis', analysis: record.analysis, report: record.report });
+}
+
+async function compareAnalyses(ctx: PanelContext, a: AnalysisRef, b: AnalysisRef): Promise<void> {
+  const first = listedEntry(ctx, a);
+  const second = listedEntry(ctx, b);
+  if (!first || !second) return;
+  if (first.folder !== second.folder) {
+    ctx.post({ type: 'notice', level: 'error', message: 'Analyses of logs in different workspace folders are kept apart and cannot be compared.' });
+    return;
+  }
+  // Older → newer, whatever order they were ticked in: "new" means appeared since.
+  const [from, to] = first.time < second.time || (first.time === second.time && first.id < second.id) ? [first, second] : [second, first];
+  const client = await ctx.client();
+  const result = await client.sendRequest(HistoryCompareRequest, { from: from.id, to: to.id, folder: from.folder });
+  ctx.post({ type: 'historyComparison', from: result.from, to: result.to, new: result.new, resolved: result.resolved, unchanged: result.unchanged });
 }
 
 function findingOf(ctx: PanelContext, fingerprint: string): Finding | undefined {

@@ -2,8 +2,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { FileReport } from '../../../server/src/engine/model';
-import { GetReportRequest, TimelineRequest } from '../../../server/src/protocol';
-import { RESULTS_VIEW_TYPE, sanitizePanelState, type HostMessage, type PanelState } from '../../../webview/src/messages';
+import { GetReportRequest, HistoryListRequest, TimelineRequest, type HistoryEntry } from '../../../server/src/protocol';
+import { analysisKey, RESULTS_VIEW_TYPE, sanitizePanelState, type AnalysisRef, type HostMessage, type PanelState, type ViewId } from '../../../webview/src/messages';
 import { handleWebviewMessage, type PanelContext } from './panelMessages';
 import { newNonce, panelHtml } from './panelHtml';
 
@@ -14,7 +14,16 @@ export interface PanelServices {
   /** Analyses a log with progress; undefined when it failed (already shown) or was cancelled. */
   analyze(uri: vscode.Uri): Promise<FileReport | undefined>;
   log(message: string): void;
+  /** Whether this window keeps an analysis history (it needs the workspace storage folder). */
+  historyAvailable: boolean;
 }
+
+/**
+ * Analyses the History view lists at most (newest first); the total is shown beside them. Two
+ * logs' worth at the default retention (100 per file), and a list the page redraws in a blink
+ * each time an analysis is recorded.
+ */
+export const HISTORY_LIST_LIMIT = 200;
 
 /** A report that was already sent is not sent again when the same one comes back. */
 function signature(report: FileReport): string {
@@ -34,11 +43,19 @@ export class ResultsPanel implements PanelContext, vscode.Disposable {
   private reportShown: FileReport | undefined;
   private sent = '';
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private historyTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The analyses last listed to the page, by analysisKey: the only ones it may name back. */
+  private historyListed = new Map<string, HistoryEntry>();
+  /** The page has said it is ready (it listens to messages). */
+  private pageIsReady = false;
+  /** A view to switch to once the page is ready. */
+  private viewOnReady: ViewId | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   /** Shows a report in the panel, opening the panel beside the editor if needed. */
   static show(services: PanelServices, uri: vscode.Uri, report: FileReport): ResultsPanel {
     let panel = ResultsPanel.current;
+    const pageAlive = panel?.panel.visible === true;
     if (!panel) {
       const webviewPanel = vscode.window.createWebviewPanel(RESULTS_VIEW_TYPE, titleOf(uri), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(services.extensionUri));
       panel = new ResultsPanel(webviewPanel, services);
@@ -46,7 +63,34 @@ export class ResultsPanel implements PanelContext, vscode.Disposable {
       panel.panel.reveal(undefined, true);
     }
     panel.setReport(uri, report);
+    // The log just analysed is what the user wants to see, even if the History view was showing.
+    panel.showView('findings', pageAlive);
     return panel;
+  }
+
+  /**
+   * Opens (or reveals) the panel on its History view ("Log Warden: Show History"); needs no
+   * log: a panel opened this way shows the findings of the next "Analyze Log".
+   */
+  static showHistory(services: PanelServices): ResultsPanel {
+    let panel = ResultsPanel.current;
+    // A hidden panel's page is unloaded; it loads again when revealed and says when it is ready.
+    const pageAlive = panel?.panel.visible === true;
+    if (!panel) {
+      const webviewPanel = vscode.window.createWebviewPanel(RESULTS_VIEW_TYPE, 'Log Warden: History', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, webviewOptions(services.extensionUri));
+      panel = new ResultsPanel(webviewPanel, services);
+    } else {
+      panel.panel.reveal(undefined, false);
+    }
+    panel.showView('history', pageAlive);
+    // A page that (re)loads asks for the list itself when it is ready.
+    if (pageAlive) void panel.sendHistory();
+    return panel;
+  }
+
+  /** The analysis history changed on the server: the History view lists it again. */
+  static historyChanged(): void {
+    ResultsPanel.current?.scheduleHistory();
   }
 
   /** A log's report changed on the server (an edit, a settings change): the panel follows if it shows that log. */
@@ -112,7 +156,48 @@ export class ResultsPanel implements PanelContext, vscode.Disposable {
     void this.panel.webview.postMessage(message);
   }
 
+  historyEntry(ref: AnalysisRef): HistoryEntry | undefined {
+    return this.historyListed.get(analysisKey(ref));
+  }
+
+  /** Switches the page to a view now (its page is up), or as soon as it (re)loads. */
+  private showView(view: ViewId, pageAlive: boolean): void {
+    if (pageAlive && this.pageIsReady) this.post({ type: 'showView', view });
+    else this.viewOnReady = view;
+  }
+
+  /** Lists the recorded analyses to the page (newest first, capped). */
+  async sendHistory(): Promise<void> {
+    if (!this.services.historyAvailable) {
+      this.historyListed = new Map();
+      this.post({ type: 'history', available: false, analyses: [], total: 0 });
+      return;
+    }
+    try {
+      const client = await this.services.client();
+      const { analyses, total } = await client.sendRequest(HistoryListRequest, { limit: HISTORY_LIST_LIMIT });
+      this.historyListed = new Map(analyses.map((a) => [analysisKey(a), a]));
+      this.post({ type: 'history', available: true, analyses, total });
+    } catch (err) {
+      this.log(`results panel: listing the history failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private scheduleHistory(): void {
+    if (this.historyTimer) clearTimeout(this.historyTimer);
+    // Several analyses recorded at once (many logs saved) make one new list.
+    this.historyTimer = setTimeout(() => {
+      this.historyTimer = undefined;
+      void this.sendHistory();
+    }, 200);
+  }
+
   async pageReady(state: PanelState | null): Promise<void> {
+    this.pageIsReady = true;
+    void this.sendHistory();
+    const view = this.viewOnReady;
+    this.viewOnReady = undefined;
+    if (view) this.post({ type: 'showView', view });
     // A page that reloads (the panel was hidden) gets what it showed; a restored panel's page
     // names its log in its state.
     if (this.reportShown && this.uriShown) {
@@ -122,7 +207,7 @@ export class ResultsPanel implements PanelContext, vscode.Disposable {
     }
     const uri = this.uriShown ?? (state?.uri ? parseUri(state.uri) : undefined);
     if (!uri) {
-      this.post({ type: 'notice', level: 'info', message: 'Run "Log Warden: Analyze Log" on a log file to see its findings here.' });
+      if (view !== 'history' && state?.view !== 'history') this.post({ type: 'notice', level: 'info', message: 'Run "Log Warden: Analyze Log" on a log file to see its findings here.' });
       return;
     }
     this.uriShown = uri;
@@ -201,6 +286,7 @@ export class ResultsPanel implements PanelContext, vscode.Disposable {
   dispose(): void {
     if (ResultsPanel.current === this) ResultsPanel.current = undefined;
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    if (this.historyTimer) clearTimeout(this.historyTimer);
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }

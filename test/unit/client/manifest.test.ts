@@ -117,7 +117,7 @@ describe('extension manifest', () => {
 
   it('activates lazily on logs and on its commands, whose menus name contributed commands', () => {
     const commands = manifest.contributes.commands.map((c) => c.command);
-    assert.deepEqual(commands.sort(), ['logWarden.analyzeLog', 'logWarden.restartServer', 'logWarden.showOutput']);
+    assert.deepEqual(commands.sort(), ['logWarden.analyzeLog', 'logWarden.clearHistory', 'logWarden.restartServer', 'logWarden.showHistory', 'logWarden.showOutput']);
     assert.ok(manifest.activationEvents.includes('onLanguage:log'));
     for (const c of commands) assert.ok(manifest.activationEvents.includes(`onCommand:${c}`), `activates on ${c}`);
     assert.ok(!manifest.activationEvents.includes('*'), 'never activates eagerly');

@@ -74,7 +74,7 @@ describe('Log Warden in a real VS Code', function () {
     assert.equal(vscode.window.activeTextEditor?.document.languageId, 'log');
     await waitFor('the extension to activate', () => (extension.isActive ? true : undefined));
     const commands = await vscode.commands.getCommands(true);
-    for (const id of ['logWarden.analyzeLog', 'logWarden.restartServer', 'logWarden.showOutput']) assert.ok(commands.includes(id), `command ${id}`);
+    for (const id of ['logWarden.analyzeLog', 'logWarden.restartServer', 'logWarden.showOutput', 'logWarden.showHistory', 'logWarden.clearHistory']) assert.ok(commands.includes(id), `command ${id}`);
   });
 
   it('shows every finding of auth.log as diagnostics: rule code with docs link, mapped severity, evidence span, related lines', async function () {

@@ -10,6 +10,8 @@ export interface FindingRow {
   time: number | undefined;
   /** Everything the free-text filter matches, lowercased once. */
   haystack: string;
+  /** In a comparison of two recorded analyses: what happened to the finding (by fingerprint). */
+  change?: 'new' | 'resolved' | 'unchanged';
 }
 
 export function buildRows(findings: readonly Finding[], timeline: Timeline | null): FindingRow[] {

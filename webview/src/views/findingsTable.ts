@@ -26,6 +26,7 @@ export interface TableActions {
 
 interface RowElements {
   row: HTMLElement;
+  change: HTMLElement;
   severity: HTMLElement;
   rule: HTMLElement;
   source: HTMLElement;
@@ -149,7 +150,9 @@ export class FindingsTable {
     const cell = (className: string): HTMLElement => h('div', `cell ${className}`, undefined, { role: 'gridcell' });
     const severityCell = cell('col-severity');
     const severity = h('span', 'sev-badge');
-    severityCell.append(severity);
+    // Shown in comparisons of recorded analyses only.
+    const change = h('span', 'change-badge', undefined, { hidden: true });
+    severityCell.append(change, severity);
     const rule = cell('col-rule');
     const source = cell('col-source');
     const description = cell('col-description');
@@ -165,7 +168,7 @@ export class FindingsTable {
     const line = cell('col-line');
     row.append(severityCell, rule, source, description, confidence, line);
     this.spacer.append(row);
-    return { row, severity, rule, source, title, message, percent: percentText, fill, line };
+    return { row, change, severity, rule, source, title, message, percent: percentText, fill, line };
   }
 
   private fill(e: RowElements, row: FindingRow, index: number): void {
@@ -178,6 +181,12 @@ export class FindingsTable {
     const selected = f.fingerprint === this.selected;
     e.row.setAttribute('aria-selected', selected ? 'true' : 'false');
     e.row.classList.toggle('selected', selected);
+    if (row.change) {
+      e.change.textContent = row.change;
+      e.change.className = `change-badge change-${row.change}`;
+      e.change.hidden = false;
+    } else if (!e.change.hidden) e.change.hidden = true;
+    e.row.setAttribute('data-change', row.change ?? '');
     e.severity.textContent = f.severity;
     e.severity.className = `sev-badge sev-${f.severity}`;
     setText(e.rule, RULES[f.rule]?.name ?? f.rule);
