@@ -25,7 +25,7 @@ import type { LogRecord } from '../../server/src/engine/model';
 
 const CORPORA = path.resolve(__dirname, '..', '..', '..', 'shared', 'corpora');
 const FLAT = path.join(CORPORA, 'fail2ban', 'derived_failjson_flat.jsonl');
-const FILTERS = ['sshd', 'apache-auth', 'nginx-http-auth', 'dropbear', 'pam-generic'];
+const FILTERS = ['sshd', 'apache-auth', 'nginx-http-auth', 'dropbear', 'pam-generic', 'dovecot'];
 /** fail2ban's tests resolve year-less dates against 2005-08-14 (and run in CET/CEST). */
 const CONTEXT: ParseContext = { referenceYear: 2005, referenceTime: Date.UTC(2005, 7, 14) };
 

@@ -1,6 +1,6 @@
 /**
  * What a syslog message says, given the program that wrote it: authentication events of
- * sshd, dropbear, PAM, su and sudo, and packet-filter lines of the kernel (UFW, iptables,
+ * sshd, dropbear, PAM, su, sudo and Dovecot (dovecotMessages.ts), and packet-filter lines of the kernel (UFW, iptables,
  * netfilter). Both syslog parsers (RFC 3164 and RFC 5424) hand their (program, message)
  * pairs to an `AuthMessageReader`, which fills in the record's kind, auth event, source,
  * user, attempts and firewall fields.
@@ -29,6 +29,7 @@
  * scans, so each line costs time linear in its length whatever it contains.
  */
 import type { AuthEvent, LogRecord } from '../model';
+import { isDovecotProgram, readDovecot } from './dovecotMessages';
 
 /** sshd processes remembered for address-less failures (oldest forgotten first). */
 const MAX_SSH_SESSIONS = 10_000;
@@ -854,6 +855,8 @@ const enum Program {
   Sudo,
   /** Linux-PAM before 0.99: "sshd(pam_unix)[123]: authentication failure; …" */
   OldPam,
+  /** Dovecot and its processes (see dovecotMessages.ts). */
+  Dovecot,
 }
 
 /** Classifies a syslog tag's program name ("/usr/sbin/sshd" counts as sshd). */
@@ -878,6 +881,7 @@ function programOf(program: string | undefined): Program {
     }
   } else if (c === 100 /* d */ && base === 'dropbear') return Program.Dropbear;
   if (base.charCodeAt(base.length - 1) === 41 /* ) */ && base.length > 10 && base.endsWith('(pam_unix)')) return Program.OldPam;
+  if (isDovecotProgram(base)) return Program.Dovecot;
   return Program.Other;
 }
 
@@ -898,6 +902,10 @@ function readMessage(rec: LogRecord, kind: Program, program: string | undefined,
     case Program.Sudo:
       readSudo(rec, message);
       return 0;
+    case Program.Dovecot:
+      // its auth process also logs PAM's own lines: those are read below
+      if (readDovecot(rec, program!.slice(program!.lastIndexOf('/') + 1), message)) return 0;
+      break;
     case Program.OldPam: {
       const base = program!.slice(program!.lastIndexOf('/') + 1);
       readPamText(rec, base.slice(0, base.length - 10), true, message, 0);
