@@ -154,6 +154,8 @@ export interface HistoryComparisonMessage {
   new: Finding[];
   resolved: Finding[];
   unchanged: Finding[];
+  /** Findings whose rule failed in one of the two analyses: neither new nor resolved. */
+  notCompared?: Finding[];
 }
 
 export type HostMessage =
@@ -396,7 +398,8 @@ export function isHostMessage(value: unknown): value is HostMessage {
     case 'historyAnalysis':
       return isHistoryEntry(value.analysis) && isFileReport(value.report);
     case 'historyComparison':
-      return isHistoryEntry(value.from) && isHistoryEntry(value.to) && isFindingList(value.new) && isFindingList(value.resolved) && isFindingList(value.unchanged);
+      return isHistoryEntry(value.from) && isHistoryEntry(value.to) && isFindingList(value.new) && isFindingList(value.resolved) && isFindingList(value.unchanged) &&
+        (value.notCompared === undefined || isFindingList(value.notCompared));
     default:
       return false;
   }

@@ -139,7 +139,15 @@ async function compareAnalyses(ctx: PanelContext, a: AnalysisRef, b: AnalysisRef
   const [from, to] = first.time < second.time || (first.time === second.time && first.id < second.id) ? [first, second] : [second, first];
   const client = await ctx.client();
   const result = await client.sendRequest(HistoryCompareRequest, { from: from.id, to: to.id, folder: from.folder });
-  ctx.post({ type: 'historyComparison', from: result.from, to: result.to, new: result.new, resolved: result.resolved, unchanged: result.unchanged });
+  ctx.post({
+    type: 'historyComparison',
+    from: result.from,
+    to: result.to,
+    new: result.new,
+    resolved: result.resolved,
+    unchanged: result.unchanged,
+    ...(result.notCompared ? { notCompared: result.notCompared } : {}),
+  });
 }
 
 function findingOf(ctx: PanelContext, fingerprint: string): Finding | undefined {

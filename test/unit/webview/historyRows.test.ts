@@ -83,7 +83,7 @@ describe('panel: history view model', () => {
     const expectedNew = after.filter((fp) => !before.includes(fp));
     const expectedResolved = before.filter((fp) => !after.includes(fp));
     assert.ok(expectedNew.length > 0, 'the appended sqlmap run makes new findings');
-    assert.deepEqual(counts, { new: expectedNew.length, resolved: expectedResolved.length, unchanged: after.length - expectedNew.length });
+    assert.deepEqual(counts, { new: expectedNew.length, resolved: expectedResolved.length, unchanged: after.length - expectedNew.length, 'not-compared': 0 });
     assert.deepEqual(rows.filter((r) => r.change === 'new').map((r) => r.finding.fingerprint).sort(), [...expectedNew].sort());
     assert.ok(rows.filter((r) => r.change === 'new').some((r) => r.finding.source === '203.0.113.77'), 'the sqlmap source is among the new findings');
     const order = rows.map((r) => r.change);
@@ -111,6 +111,25 @@ describe('panel: history view model', () => {
     const onlyNew = sortComparisonRows(rows, { key: 'severity', descending: true }, ['new']);
     assert.ok(onlyNew.length > 0 && onlyNew.every((r) => r.change === 'new'));
     assert.equal(onlyNew.length, countChanges(rows).new);
+  });
+
+  it('sets apart the findings of a rule that failed in one analysis: last, as "not-compared"', () => {
+    const sample = exampleText('apache_sample.log');
+    const first = analyze(sample);
+    const broken = analyze(sample);
+    broken.findings = broken.findings.filter((f) => f.rule !== 'brute-force');
+    broken.failedRules = [{ rule: 'brute-force', error: 'failed' }];
+    const options = { origin: 'command' as const, settingsHash: 'h', retention: 100 };
+    const c = store.compare(store.record(first, options), store.record(broken, options));
+    const rows = comparisonRows({ new: c.new, resolved: c.resolved, unchanged: c.unchanged, notCompared: c.notCompared });
+    const counts = countChanges(rows);
+    const bruteForce = first.findings.filter((f) => f.rule === 'brute-force').length;
+    assert.ok(bruteForce > 0);
+    assert.deepEqual(counts, { new: 0, resolved: 0, unchanged: first.findings.length - bruteForce, 'not-compared': bruteForce });
+    assert.equal(rows[rows.length - 1].change, 'not-compared');
+    const message = { type: 'historyComparison', from: entry(c.from), to: entry(c.to), new: c.new, resolved: c.resolved, unchanged: c.unchanged, notCompared: c.notCompared };
+    assert.ok(isHostMessage(message), 'the guard accepts a comparison with notCompared');
+    assert.ok(!isHostMessage({ ...message, notCompared: 'x' }), 'and refuses a malformed one');
   });
 
   it('groups an empty or one-sided comparison too', () => {

@@ -11,7 +11,7 @@ export interface FindingRow {
   /** Everything the free-text filter matches, lowercased once. */
   haystack: string;
   /** In a comparison of two recorded analyses: what happened to the finding (by fingerprint). */
-  change?: 'new' | 'resolved' | 'unchanged';
+  change?: 'new' | 'resolved' | 'unchanged' | 'not-compared';
 }
 
 export function buildRows(findings: readonly Finding[], timeline: Timeline | null): FindingRow[] {

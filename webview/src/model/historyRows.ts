@@ -2,10 +2,18 @@ import type { Finding, HistoryComparisonMessage, HistoryEntry, SortState } from 
 import { analysisKey, SEVERITY_ORDER } from '../messages';
 import { buildRows, sortRows, type FindingRow } from './findingRows';
 
-/** What happened to a finding between two analyses, by fingerprint. */
-export type ChangeKind = 'new' | 'resolved' | 'unchanged';
+/**
+ * What happened to a finding between two analyses, by fingerprint. `not-compared`: it would
+ * be new or resolved, but its rule failed in the other analysis, so its absence there says nothing.
+ */
+export type ChangeKind = 'new' | 'resolved' | 'unchanged' | 'not-compared';
 /** The order the groups are shown in: what needs a look first. */
-export const CHANGE_ORDER: readonly ChangeKind[] = ['new', 'resolved', 'unchanged'];
+export const CHANGE_ORDER: readonly ChangeKind[] = ['new', 'resolved', 'unchanged', 'not-compared'];
+
+/** The findings of one group of a comparison message. */
+function findingsOf(comparison: Pick<HistoryComparisonMessage, 'new' | 'resolved' | 'unchanged' | 'notCompared'>, change: ChangeKind): Finding[] {
+  return change === 'not-compared' ? (comparison.notCompared ?? []) : comparison[change];
+}
 
 const CHANGE_RANK = new Map(CHANGE_ORDER.map((c, i) => [c, i]));
 
@@ -45,10 +53,10 @@ export interface ComparisonRow extends FindingRow {
 }
 
 /** The rows of a comparison, grouped new → resolved → unchanged, each group in the engine's order. */
-export function comparisonRows(comparison: Pick<HistoryComparisonMessage, 'new' | 'resolved' | 'unchanged'>): ComparisonRow[] {
+export function comparisonRows(comparison: Pick<HistoryComparisonMessage, 'new' | 'resolved' | 'unchanged' | 'notCompared'>): ComparisonRow[] {
   const rows: ComparisonRow[] = [];
   for (const change of CHANGE_ORDER) {
-    const findings: Finding[] = comparison[change];
+    const findings = findingsOf(comparison, change);
     for (const row of buildRows(findings, null)) rows.push({ ...row, index: rows.length, change });
   }
   return rows;
@@ -64,7 +72,7 @@ export function sortComparisonRows(rows: readonly ComparisonRow[], sort: SortSta
 
 /** Findings per change. */
 export function countChanges(rows: readonly ComparisonRow[]): Record<ChangeKind, number> {
-  const counts: Record<ChangeKind, number> = { new: 0, resolved: 0, unchanged: 0 };
+  const counts: Record<ChangeKind, number> = { new: 0, resolved: 0, unchanged: 0, 'not-compared': 0 };
   for (const r of rows) counts[r.change]++;
   return counts;
 }

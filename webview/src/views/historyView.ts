@@ -145,7 +145,8 @@ export class HistoryView {
     setText(
       this.detailFacts,
       `From ${dateTime(from.time)} (${from.origin}, ${plural(from.lines, 'line')}) to ${dateTime(to.time)} (${to.origin}, ${plural(to.lines, 'line')}): ` +
-        `${counts.new} new, ${counts.resolved} resolved, ${counts.unchanged} unchanged`,
+        `${counts.new} new, ${counts.resolved} resolved, ${counts.unchanged} unchanged` +
+        (counts['not-compared'] > 0 ? `, ${counts['not-compared']} not compared (their rule failed in one of the two analyses)` : ''),
     );
     this.changeChips.removeAttribute('hidden');
     this.table.element.classList.add('with-changes');
@@ -256,7 +257,8 @@ export class HistoryView {
     if (this.shown.kind !== 'comparison') return;
     const counts = countChanges(this.shown.rows);
     this.changeChips.replaceChildren(
-      ...CHANGE_ORDER.map((change) => {
+      // "not compared" only appears when a rule failed
+      ...CHANGE_ORDER.filter((change) => change !== 'not-compared' || counts[change] > 0).map((change) => {
         const on = this.changes.length === 0 || this.changes.includes(change);
         const chip = h('button', `change-chip change-${change}`, `${change} ${count(counts[change])}`, {
           type: 'button',
