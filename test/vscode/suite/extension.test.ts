@@ -149,26 +149,31 @@ describe('Log Warden in a real VS Code', function () {
     const teamFile = workspaceFile(TEAM_CONFIG_FILE);
     assert.equal(fs.existsSync(teamFile.fsPath), false, 'no team file yet');
 
-    // What the editor does when the user picks the action: apply its edit, then run its command.
-    if (suppress.edit) assert.ok(await vscode.workspace.applyEdit(suppress.edit), 'the edit applies');
-    if (suppress.command) await vscode.commands.executeCommand(suppress.command.command, ...(suppress.command.arguments ?? []));
-    const gone = (d: vscode.Diagnostic): boolean => ruleOf(d) === target.rule && d.message === diagnostic.message;
-    await waitFor(() => `the suppressed diagnostic to go; have ${listDiagnostics(ours(authLog))}`, () => (ours(authLog).some(gone) ? undefined : true));
-    assert.ok(ours(authLog).some((d) => ruleOf(d) === 'brute-force'), 'the other findings stay');
+    try {
+      // What the editor does when the user picks the action: apply its edit, then run its command.
+      if (suppress.edit) assert.ok(await vscode.workspace.applyEdit(suppress.edit), 'the edit applies');
+      if (suppress.command) await vscode.commands.executeCommand(suppress.command.command, ...(suppress.command.arguments ?? []));
+      const gone = (d: vscode.Diagnostic): boolean => ruleOf(d) === target.rule && d.message === diagnostic.message;
+      await waitFor(() => `the suppressed diagnostic to go; have ${listDiagnostics(ours(authLog))}`, () => (ours(authLog).some(gone) ? undefined : true));
+      assert.ok(ours(authLog).some((d) => ruleOf(d) === 'brute-force'), 'the other findings stay');
 
-    // The edit leaves the new file unsaved in the editor (the server was handed its text with the
-    // command); saving it is the user's part.
-    // VS Code may already have let go of the document when no editor shows it: open it again.
-    const teamDocument =
-      vscode.workspace.textDocuments.find((d) => d.uri.toString() === teamFile.toString()) ?? (await vscode.workspace.openTextDocument(teamFile));
-    if (teamDocument.isDirty) assert.ok(await teamDocument.save(), '.logwarden.json saves');
-    const written = JSON.parse(fs.readFileSync(teamFile.fsPath, 'utf8')) as { suppressions?: { fingerprint?: string }[] };
-    assert.equal(written.suppressions?.length, 1, 'one suppression written');
-    assert.match(written.suppressions?.[0].fingerprint ?? '', /\S/, 'by fingerprint');
+      // The edit leaves the new file unsaved in the editor (the server was handed its text with the
+      // command); saving it is the user's part.
+      // VS Code may already have let go of the document when no editor shows it: open it again.
+      const teamDocument =
+        vscode.workspace.textDocuments.find((d) => d.uri.toString() === teamFile.toString()) ?? (await vscode.workspace.openTextDocument(teamFile));
+      if (teamDocument.isDirty) assert.ok(await teamDocument.save(), '.logwarden.json saves');
+      const written = JSON.parse(fs.readFileSync(teamFile.fsPath, 'utf8')) as { suppressions?: { fingerprint?: string }[] };
+      assert.equal(written.suppressions?.length, 1, 'one suppression written');
+      assert.match(written.suppressions?.[0].fingerprint ?? '', /\S/, 'by fingerprint');
 
-    // The file watcher (synchronize.fileEvents) tells the server; the finding returns.
-    await vscode.workspace.fs.delete(teamFile);
-    await waitFor(() => `the diagnostic to come back; have ${listDiagnostics(ours(authLog))}`, () => (ours(authLog).some(gone) ? true : undefined));
+      // The file watcher (synchronize.fileEvents) tells the server; the finding returns.
+      await vscode.workspace.fs.delete(teamFile);
+      await waitFor(() => `the diagnostic to come back; have ${listDiagnostics(ours(authLog))}`, () => (ours(authLog).some(gone) ? true : undefined));
+    } finally {
+      // a failed step must not leave the suppression behind for the tests after this one
+      if (fs.existsSync(teamFile.fsPath)) fs.rmSync(teamFile.fsPath);
+    }
   });
 
   it('re-analyses open logs when a logWarden.* setting changes', async function () {
