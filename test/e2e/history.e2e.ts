@@ -16,27 +16,17 @@
  *   npm run package && tsx test/e2e/history.e2e.ts
  */
 import * as assert from 'node:assert/strict';
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator } from 'playwright-core';
 import { analyzeText } from '../../server/src/engine/analyzer';
 import { DEFAULT_CONFIG } from '../../server/src/engine/config';
-import { launchChromium } from '../vscode/harness/browser';
-import { freshRun, installExtension, pollFor, prepareWorkspace, REPO_ROOT, startServer, tail } from '../vscode/harness/codeServer';
+import { freshRun, pollFor, prepareWorkspace } from '../vscode/harness/codeServer';
+import { inWorkbench, openFile, openWorkbench, panel, runCheck, runCommand, screenshots, step, UI_TIMEOUT_MS } from './workbench';
 
-const VSIX = path.join(REPO_ROOT, 'log-warden.vsix');
-const SHOTS = path.join(REPO_ROOT, 'test-results');
-const DOCS = path.join(REPO_ROOT, 'docs');
-const UPDATE_DOCS = process.env.LW_UPDATE_SCREENSHOTS === '1';
 const SAMPLE = 'apache_sample.log';
-const UI_TIMEOUT_MS = 60_000;
 /** The source of the appended attack: in none of the sample's findings. */
 const NEW_SOURCE = '203.0.113.77';
-
-const started = Date.now();
-function step(message: string): void {
-  console.log(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${message}`);
-}
 
 /** A sqlmap run from NEW_SOURCE: its user agent and UNION SELECT payloads (scanner and web-attack findings). */
 function sqlmapLines(): string {
@@ -49,49 +39,14 @@ function sqlmapLines(): string {
   return lines.join('\n') + '\n';
 }
 
-/** The panel's page inside the workbench: the webview's outer iframe, then its active frame. */
-function panel(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-}
-
-async function runCommand(page: Page, title: string): Promise<void> {
-  // From the log's editor: a key pressed inside the panel's frame may not reach the workbench.
-  await page.locator('.monaco-editor textarea').first().focus();
-  await page.keyboard.press('F1');
-  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
-  await page.keyboard.type(title);
-  const exact = new RegExp(`^\\s*${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
-  await page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first().click();
-}
-
-async function openFile(page: Page, name: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
-  await page.keyboard.type(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator('.tab.active', { hasText: name }).first().waitFor();
-}
-
 /** The ids of the History view's rows for the sample, newest first. */
 async function listedIds(view: FrameLocator): Promise<number[]> {
   const rows = view.locator('.history-view .history-row', { hasText: SAMPLE });
   return (await rows.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-id'))))).filter((n) => Number.isInteger(n));
 }
 
-async function shot(page: Page, name: string): Promise<void> {
-  const file = `history-${name}.png`;
-  await page.screenshot({ path: path.join(SHOTS, file) });
-  // The README's pictures are refreshed on request only, so a test run leaves the tree clean.
-  if (UPDATE_DOCS) copyFileSync(path.join(SHOTS, file), path.join(DOCS, file));
-  step(`screenshot test-results/${file}${UPDATE_DOCS ? ` → docs/${file}` : ''}`);
-}
-
 async function main(): Promise<void> {
-  assert.ok(existsSync(VSIX), `${VSIX} is missing: run npm run package first`);
-  mkdirSync(SHOTS, { recursive: true });
-  if (UPDATE_DOCS) mkdirSync(DOCS, { recursive: true });
-  for (const old of readdirSync(SHOTS).filter((f) => f.startsWith('history-'))) rmSync(path.join(SHOTS, old));
+  const shot = screenshots('history');
 
   const run = freshRun('e2e-history');
   prepareWorkspace(run, [SAMPLE]);
@@ -101,18 +56,9 @@ async function main(): Promise<void> {
   const expectedNew = grown.findings.filter((f) => f.source === NEW_SOURCE);
   assert.ok(expectedNew.length > 0, `the engine reports ${NEW_SOURCE} in the grown log`);
 
-  installExtension(run, VSIX);
-  const server = await startServer(run, 'code-server');
-  const stopOnSignal = (): void => void server.stop().finally(() => process.exit(130));
-  process.once('SIGINT', stopOnSignal).once('SIGTERM', stopOnSignal);
-  const browser = await launchChromium(run);
-  const page = browser.pages()[0] ?? (await browser.newPage());
-  page.setDefaultTimeout(UI_TIMEOUT_MS);
-  await page.setViewportSize({ width: 1600, height: 1000 });
-  try {
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(run.workspace)}`);
-    await page.locator('.monaco-workbench').waitFor();
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: SAMPLE }).waitFor();
+  const workbench = await openWorkbench(run, SAMPLE, { viewport: { width: 1600, height: 1000 } });
+  const { page } = workbench;
+  await inWorkbench(workbench, 'history-99-failure', async () => {
     step('workbench ready');
 
     // ---- 1. Analyse, then the History view lists the analysis ------------------------------
@@ -138,7 +84,7 @@ async function main(): Promise<void> {
     if (!(await panel(page).locator('.history-view').first().isVisible())) await panel(page).locator('#tab-history').click();
     await panel(page).locator(`.history-view .history-row[data-id="${firstId}"]`).waitFor();
     step(`window reloaded: analysis #${firstId} still listed in the History view`);
-    await shot(page, 'after-reload');
+    await shot(page, 'after-reload', { docs: true });
 
     // ---- 3. Append an attack, analyse again, compare ----------------------------------------
     appendFileSync(sampleFile, sqlmapLines());
@@ -193,22 +139,9 @@ async function main(): Promise<void> {
     // Room for the panel's columns in the picture.
     await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
     await page.locator('.explorer-folders-view').waitFor({ state: 'hidden' });
-    await shot(page, 'compare');
+    await shot(page, 'compare', { docs: true });
     step('HISTORY E2E OK');
-  } catch (err) {
-    await page.screenshot({ path: path.join(SHOTS, 'history-99-failure.png') }).catch(() => undefined);
-    console.log(`--- code-server log (tail)\n${tail(server.log)}`);
-    throw err;
-  } finally {
-    await browser.close().catch(() => undefined);
-    await server.stop();
-  }
+  });
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error('HISTORY E2E FAILED:', err);
-    process.exit(1);
-  },
-);
+runCheck('HISTORY E2E', main);

@@ -17,42 +17,22 @@
  *   LW_UPDATE_SCREENSHOTS=1 tsx test/e2e/panel.e2e.ts      (also refreshes docs/panel-*.png)
  */
 import * as assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import * as path from 'node:path';
-import type { Frame, FrameLocator, Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { analyzeText } from '../../server/src/engine/analyzer';
 import { DEFAULT_CONFIG } from '../../server/src/engine/config';
 import type { FileReport } from '../../server/src/engine/model';
 import { loadSarifValidator } from '../unit/report/schemas';
-import { launchChromium } from '../vscode/harness/browser';
-import { freshRun, installExtension, pollFor, prepareWorkspace, REPO_ROOT, startServer, tail, type RunFolders } from '../vscode/harness/codeServer';
+import { freshRun, pollFor, prepareWorkspace, type RunFolders } from '../vscode/harness/codeServer';
 import { shownAs, xssPayloads } from '../support/xssPayloads';
+import { inWorkbench, openFile, openWorkbench, panel, runCheck, runCommand, screenshots, step, UI_TIMEOUT_MS } from './workbench';
 
-const VSIX = path.join(REPO_ROOT, 'log-warden.vsix');
-const SHOTS = path.join(REPO_ROOT, 'test-results');
-const DOCS = path.join(REPO_ROOT, 'docs');
-/** LW_UPDATE_SCREENSHOTS=1 copies the theme screenshots to docs/ (the README shows them). */
-const UPDATE_DOCS = process.env.LW_UPDATE_SCREENSHOTS === '1';
 const SAMPLE = 'apache_sample.log';
 const XSS_LOG = 'hostile.log';
-const UI_TIMEOUT_MS = 60_000;
 /** The sources of the original sample log (the brute force, the scan and the injections). */
 const SAMPLE_SOURCES = ['10.0.0.50', '45.67.89.123', '192.168.1.100'];
-
-const started = Date.now();
-function step(message: string): void {
-  console.log(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${message}`);
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SHOTS, `panel-${name}.png`) });
-}
-
-/** The panel's page inside the workbench: the webview's outer iframe, then its active frame. */
-function panel(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-}
 
 /** The panel's page as a Frame (to evaluate in it). */
 async function panelFrame(page: Page): Promise<Frame> {
@@ -63,33 +43,6 @@ async function panelFrame(page: Page): Promise<Frame> {
     }
     return undefined;
   }, UI_TIMEOUT_MS);
-}
-
-async function runCommand(page: Page, title: string): Promise<void> {
-  // From the log's editor: a key pressed inside the panel's frame may not reach the workbench.
-  await page.locator('.monaco-editor textarea').first().focus();
-  await page.keyboard.press('F1');
-  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
-  await page.keyboard.type(title);
-  // The row whose label is exactly the title, clicked: Enter would take whichever row has the
-  // focus while the list is still filtering ("Preferences: Browse Color Themes…").
-  await quickPickRow(page, title).click();
-}
-
-function quickPickRow(page: Page, label: string): ReturnType<Page['locator']> {
-  const exact = new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
-  return page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
-}
-
-async function openFile(page: Page, name: string): Promise<void> {
-  // From the first group's editor, so the file opens there and not beside the panel.
-  if ((await page.locator('.monaco-editor textarea').count()) > 0) await page.locator('.monaco-editor textarea').first().focus();
-  await page.keyboard.press('Control+P');
-  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
-  await page.keyboard.type(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator('.tab.active', { hasText: name }).first().waitFor();
 }
 
 /** The log's lines with an XSS payload each, in the user agent (one scanner finding per source) and the query. */
@@ -120,10 +73,7 @@ function setTheme(run: RunFolders, theme: string): void {
 }
 
 async function main(): Promise<void> {
-  assert.ok(existsSync(VSIX), `${VSIX} is missing: run npm run package first`);
-  mkdirSync(SHOTS, { recursive: true });
-  if (UPDATE_DOCS) mkdirSync(DOCS, { recursive: true });
-  for (const old of readdirSync(SHOTS).filter((f) => f.startsWith('panel-'))) rmSync(path.join(SHOTS, old));
+  const shot = screenshots('panel');
 
   // The marker server: a payload that ever reached the network would request /pwned… here.
   const hits: string[] = [];
@@ -144,189 +94,170 @@ async function main(): Promise<void> {
   const expected: FileReport = analyzeText(readFileSync(sampleFile, 'utf8'), { path: SAMPLE, config: DEFAULT_CONFIG, referenceTime: statSync(sampleFile).mtimeMs });
   for (const source of SAMPLE_SOURCES) assert.ok(expected.findings.some((f) => f.source === source), `the engine reports ${source}`);
 
-  installExtension(run, VSIX);
-  const server = await startServer(run, 'code-server');
-  const stopOnSignal = (): void => void server.stop().finally(() => process.exit(130));
-  process.once('SIGINT', stopOnSignal).once('SIGTERM', stopOnSignal);
-  const browser = await launchChromium(run);
-  const page = browser.pages()[0] ?? (await browser.newPage());
-  page.setDefaultTimeout(UI_TIMEOUT_MS);
-  // Room for the editor and the panel side by side in the screenshots.
-  await page.setViewportSize({ width: 1600, height: 1000 });
   // Every frame of the workbench, the webview's included: CSP and Trusted Types reports, dialogs.
   const securityReports: string[] = [];
   const dialogs: string[] = [];
-  page.on('console', (m) => {
-    if (/Content Security Policy|Trusted Type|Refused to (execute|load|apply|connect|frame)/i.test(m.text()) && /vscode-cdn|webview|fake\.html|active-frame|vscode-resource/i.test(`${m.text()} ${m.location().url}`)) {
-      securityReports.push(`${m.location().url}: ${m.text()}`);
-    }
-  });
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void d.dismiss();
-  });
+  function watchPage(page: Page): void {
+    page.on('console', (m) => {
+      if (/Content Security Policy|Trusted Type|Refused to (execute|load|apply|connect|frame)/i.test(m.text()) && /vscode-cdn|webview|fake\.html|active-frame|vscode-resource/i.test(`${m.text()} ${m.location().url}`)) {
+        securityReports.push(`${m.location().url}: ${m.text()}`);
+      }
+    });
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+  }
+
   try {
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(run.workspace)}`);
-    await page.locator('.monaco-workbench').waitFor();
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: SAMPLE }).waitFor();
-    step('workbench ready');
+    // Room for the editor and the panel side by side in the screenshots.
+    const workbench = await openWorkbench(run, SAMPLE, { viewport: { width: 1600, height: 1000 }, onPage: watchPage });
+    const { page } = workbench;
+    await inWorkbench(workbench, 'panel-99-failure', async () => {
+      step('workbench ready');
 
-    // ---- 1. The sample: the command opens the panel beside the editor -------------------
-    await openFile(page, SAMPLE);
-    await runCommand(page, 'Log Warden: Analyze Log');
-    const view = panel(page);
-    await view.locator('.findings-table .row:not([hidden])').first().waitFor();
-    await page.locator('.tab', { hasText: `Log Warden: ${SAMPLE}` }).first().waitFor();
-    const groups = await page.locator('.editor-group-container').count();
-    assert.ok(groups >= 2, `the panel opened beside the editor (${groups} editor groups)`);
-    const sources = await view.locator('.findings-table .row:not([hidden]) .col-source').allTextContents();
-    for (const source of SAMPLE_SOURCES) assert.ok(sources.includes(source), `${source} in the table: ${sources.join(', ')}`);
-    assert.equal(sources.length, expected.findings.length, 'one row per finding');
-    assert.match((await view.locator('.summary .facts').textContent()) ?? '', new RegExp(`${expected.findings.length} findings · apache-combined · 25 lines`));
-    await view.locator('.timeline-svg .tl-bar').first().waitFor();
-    step(`panel open beside the editor: ${sources.join(', ')}; timeline drawn`);
+      // ---- 1. The sample: the command opens the panel beside the editor -------------------
+      await openFile(page, SAMPLE);
+      await runCommand(page, 'Log Warden: Analyze Log');
+      const view = panel(page);
+      await view.locator('.findings-table .row:not([hidden])').first().waitFor();
+      await page.locator('.tab', { hasText: `Log Warden: ${SAMPLE}` }).first().waitFor();
+      const groups = await page.locator('.editor-group-container').count();
+      assert.ok(groups >= 2, `the panel opened beside the editor (${groups} editor groups)`);
+      const sources = await view.locator('.findings-table .row:not([hidden]) .col-source').allTextContents();
+      for (const source of SAMPLE_SOURCES) assert.ok(sources.includes(source), `${source} in the table: ${sources.join(', ')}`);
+      assert.equal(sources.length, expected.findings.length, 'one row per finding');
+      assert.match((await view.locator('.summary .facts').textContent()) ?? '', new RegExp(`${expected.findings.length} findings · apache-combined · 25 lines`));
+      await view.locator('.timeline-svg .tl-bar').first().waitFor();
+      step(`panel open beside the editor: ${sources.join(', ')}; timeline drawn`);
 
-    // Clicking a row selects its line in the editor (the panel keeps the focus)...
-    const scan = expected.findings.find((f) => f.source === '45.67.89.123')!;
-    await view.locator('.findings-table .row', { hasText: '45.67.89.123' }).first().click();
-    await pollFor(`line ${scan.line} active in the editor`, async () => {
-      const active = await page.locator('.editor-group-container .monaco-editor .line-numbers.active-line-number').allTextContents();
-      return active.map((t) => t.trim()).includes(String(scan.line)) ? true : undefined;
-    }, UI_TIMEOUT_MS);
-    await view.locator('.detail .line-text', { hasText: 'GET /admin/' }).first().waitFor();
-    step(`row ${scan.source} clicked: line ${scan.line} is the editor's active line; evidence text in the detail pane`);
-    // ...a double click moves there: the status bar reads the line.
-    const bruteForce = expected.findings.find((f) => f.source === '10.0.0.50')!;
-    await view.locator('.findings-table .row', { hasText: '10.0.0.50' }).first().dblclick();
-    const position = page.locator('.statusbar-item', { hasText: `Ln ${bruteForce.line}, Col 1 ` });
-    await position.first().waitFor();
-    step(`row 10.0.0.50 double-clicked: status bar "${(await position.first().innerText()).trim()}"`);
+      // Clicking a row selects its line in the editor (the panel keeps the focus)...
+      const scan = expected.findings.find((f) => f.source === '45.67.89.123')!;
+      await view.locator('.findings-table .row', { hasText: '45.67.89.123' }).first().click();
+      await pollFor(`line ${scan.line} active in the editor`, async () => {
+        const active = await page.locator('.editor-group-container .monaco-editor .line-numbers.active-line-number').allTextContents();
+        return active.map((t) => t.trim()).includes(String(scan.line)) ? true : undefined;
+      }, UI_TIMEOUT_MS);
+      await view.locator('.detail .line-text', { hasText: 'GET /admin/' }).first().waitFor();
+      step(`row ${scan.source} clicked: line ${scan.line} is the editor's active line; evidence text in the detail pane`);
+      // ...a double click moves there: the status bar reads the line.
+      const bruteForce = expected.findings.find((f) => f.source === '10.0.0.50')!;
+      await view.locator('.findings-table .row', { hasText: '10.0.0.50' }).first().dblclick();
+      const position = page.locator('.statusbar-item', { hasText: `Ln ${bruteForce.line}, Col 1 ` });
+      await position.first().waitFor();
+      step(`row 10.0.0.50 double-clicked: status bar "${(await position.first().innerText()).trim()}"`);
 
-    // Screenshots in three themes (the settings file is watched; the panel follows live).
-    await view.locator('.findings-table .row', { hasText: '192.168.1.100' }).first().click();
-    await view.locator('.detail .line-text', { hasText: 'GET /products' }).first().waitFor();
-    const frame = await panelFrame(page);
-    await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
-    for (const [theme, kind, file] of [
-      ['Default Dark Modern', 'vscode-dark', 'panel-dark.png'],
-      ['Default Light Modern', 'vscode-light', 'panel-light.png'],
-      ['Default High Contrast', 'vscode-high-contrast', 'panel-high-contrast.png'],
-    ] as const) {
-      await chooseTheme(page, theme);
-      await pollFor(`the ${theme} theme in the panel`, async () => ((await frame.evaluate(() => document.body.className).catch(() => '')).includes(kind) ? true : undefined), UI_TIMEOUT_MS);
-      await page.waitForTimeout(800); // the toolkit re-reads the theme's colours on the class change
-      await page.screenshot({ path: path.join(SHOTS, file) });
-      // The README's pictures are refreshed on request only, so a test run leaves the tree clean.
-      if (UPDATE_DOCS) copyFileSync(path.join(SHOTS, file), path.join(DOCS, file));
-      step(`screenshot test-results/${file}${UPDATE_DOCS ? ` → docs/${file}` : ''} (${theme})`);
-    }
-    await chooseTheme(page, 'Default Dark Modern');
+      // Screenshots in three themes (the settings file is watched; the panel follows live).
+      await view.locator('.findings-table .row', { hasText: '192.168.1.100' }).first().click();
+      await view.locator('.detail .line-text', { hasText: 'GET /products' }).first().waitFor();
+      const frame = await panelFrame(page);
+      await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+      for (const [theme, kind, name] of [
+        ['Default Dark Modern', 'vscode-dark', 'dark'],
+        ['Default Light Modern', 'vscode-light', 'light'],
+        ['Default High Contrast', 'vscode-high-contrast', 'high-contrast'],
+      ] as const) {
+        await chooseTheme(page, theme);
+        await pollFor(`the ${theme} theme in the panel`, async () => ((await frame.evaluate(() => document.body.className).catch(() => '')).includes(kind) ? true : undefined), UI_TIMEOUT_MS);
+        await page.waitForTimeout(800); // the toolkit re-reads the theme's colours on the class change
+        await shot(page, name, { docs: true, note: theme });
+      }
+      await chooseTheme(page, 'Default Dark Modern');
 
-    // Export SARIF through the save dialog (code-server's is a path input).
-    const target = path.join(run.workspace, 'exported.sarif');
-    await view.locator('.header .export-button', { hasText: 'SARIF' }).click();
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    // The dialog fills in its default (next to the log) a moment after it shows: wait for it, then type ours.
-    await pollFor('the save dialog\'s default path', async () => ((await input.inputValue()).endsWith('apache_sample.logwarden.sarif') ? true : undefined), UI_TIMEOUT_MS, 100);
-    await input.fill(target);
-    await pollFor('the typed path in the save dialog', async () => ((await input.inputValue()) === target ? true : undefined), 10_000, 100);
-    await page.keyboard.press('Enter');
-    await pollFor(`${target} written`, () => (existsSync(target) && statSync(target).size > 0 ? true : undefined), UI_TIMEOUT_MS);
-    const sarif = JSON.parse(readFileSync(target, 'utf8')) as { runs: { results: { ruleId: string }[] }[] };
-    const validate = loadSarifValidator();
-    assert.ok(validate(sarif), `SARIF 2.1.0 schema: ${JSON.stringify(validate.errors?.slice(0, 3))}`);
-    assert.deepEqual(sarif.runs[0].results.map((r) => r.ruleId).sort(), expected.findings.map((f) => f.rule).sort());
-    await view.locator('.notice', { hasText: 'Exported' }).waitFor();
-    step(`exported ${path.basename(target)}: valid SARIF 2.1.0, ${sarif.runs[0].results.length} results`);
-    await shot(page, '01-exported');
+      // Export SARIF through the save dialog (code-server's is a path input).
+      const target = path.join(run.workspace, 'exported.sarif');
+      await view.locator('.header .export-button', { hasText: 'SARIF' }).click();
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible' });
+      // The dialog fills in its default (next to the log) a moment after it shows: wait for it, then type ours.
+      await pollFor('the save dialog\'s default path', async () => ((await input.inputValue()).endsWith('apache_sample.logwarden.sarif') ? true : undefined), UI_TIMEOUT_MS, 100);
+      await input.fill(target);
+      await pollFor('the typed path in the save dialog', async () => ((await input.inputValue()) === target ? true : undefined), 10_000, 100);
+      await page.keyboard.press('Enter');
+      await pollFor(`${target} written`, () => (existsSync(target) && statSync(target).size > 0 ? true : undefined), UI_TIMEOUT_MS);
+      const sarif = JSON.parse(readFileSync(target, 'utf8')) as { runs: { results: { ruleId: string }[] }[] };
+      const validate = loadSarifValidator();
+      assert.ok(validate(sarif), `SARIF 2.1.0 schema: ${JSON.stringify(validate.errors?.slice(0, 3))}`);
+      assert.deepEqual(sarif.runs[0].results.map((r) => r.ruleId).sort(), expected.findings.map((f) => f.rule).sort());
+      await view.locator('.notice', { hasText: 'Exported' }).waitFor();
+      step(`exported ${path.basename(target)}: valid SARIF 2.1.0, ${sarif.runs[0].results.length} results`);
+      await shot(page, '01-exported');
 
-    // The ATT&CK link goes through the extension (openExternal): VS Code asks before opening it.
-    await view.locator('.findings-table .row', { hasText: '45.67.89.123' }).first().click();
-    const technique = scan.attack[0];
-    await view.locator('.detail .techniques .link', { hasText: technique }).click();
-    const prompt = page.locator('.monaco-dialog-box', { hasText: 'attack.mitre.org' });
-    await prompt.waitFor();
-    const promptText = (await prompt.innerText()).replace(/\s+/g, ' ');
-    assert.ok(promptText.includes(`attack.mitre.org/techniques/${technique.replace('.', '/')}/`), promptText);
-    await page.keyboard.press('Escape');
-    await prompt.waitFor({ state: 'detached' });
-    step(`ATT&CK ${technique}: VS Code asks to open ${promptText.match(/https:\/\/\S+/)?.[0]}`);
+      // The ATT&CK link goes through the extension (openExternal): VS Code asks before opening it.
+      await view.locator('.findings-table .row', { hasText: '45.67.89.123' }).first().click();
+      const technique = scan.attack[0];
+      await view.locator('.detail .techniques .link', { hasText: technique }).click();
+      const prompt = page.locator('.monaco-dialog-box', { hasText: 'attack.mitre.org' });
+      await prompt.waitFor();
+      const promptText = (await prompt.innerText()).replace(/\s+/g, ' ');
+      assert.ok(promptText.includes(`attack.mitre.org/techniques/${technique.replace('.', '/')}/`), promptText);
+      await page.keyboard.press('Escape');
+      await prompt.waitFor({ state: 'detached' });
+      step(`ATT&CK ${technique}: VS Code asks to open ${promptText.match(/https:\/\/\S+/)?.[0]}`);
 
-    // "Suppress this finding" from the detail pane: .logwarden.json gets its fingerprint, the row goes.
-    await view.locator('.detail .suppress-finding', { hasText: 'Suppress this finding' }).click();
-    const teamFile = path.join(run.workspace, '.logwarden.json');
-    await pollFor('.logwarden.json with the fingerprint', () => (existsSync(teamFile) && readFileSync(teamFile, 'utf8').includes(scan.fingerprint) ? true : undefined), UI_TIMEOUT_MS);
-    await pollFor('the suppressed row to go', async () => ((await view.locator('.findings-table .row:not([hidden])', { hasText: '45.67.89.123' }).count()) === 0 ? true : undefined), UI_TIMEOUT_MS);
-    assert.equal(await view.locator('.findings-table .row:not([hidden])').count(), expected.findings.length - 1);
-    step(`suppressed ${scan.rule} from ${scan.source}: written to .logwarden.json, ${expected.findings.length - 1} rows left`);
+      // "Suppress this finding" from the detail pane: .logwarden.json gets its fingerprint, the row goes.
+      await view.locator('.detail .suppress-finding', { hasText: 'Suppress this finding' }).click();
+      const teamFile = path.join(run.workspace, '.logwarden.json');
+      await pollFor('.logwarden.json with the fingerprint', () => (existsSync(teamFile) && readFileSync(teamFile, 'utf8').includes(scan.fingerprint) ? true : undefined), UI_TIMEOUT_MS);
+      await pollFor('the suppressed row to go', async () => ((await view.locator('.findings-table .row:not([hidden])', { hasText: '45.67.89.123' }).count()) === 0 ? true : undefined), UI_TIMEOUT_MS);
+      assert.equal(await view.locator('.findings-table .row:not([hidden])').count(), expected.findings.length - 1);
+      step(`suppressed ${scan.rule} from ${scan.source}: written to .logwarden.json, ${expected.findings.length - 1} rows left`);
 
-    // ---- 2. Hostile log lines --------------------------------------------------------------
-    await openFile(page, XSS_LOG);
-    await runCommand(page, 'Log Warden: Analyze Log');
-    await view.locator('.file-name', { hasText: XSS_LOG }).waitFor();
-    await view.locator('.findings-table .row:not([hidden])').first().waitFor();
-    const hostile = await panelFrame(page);
-    const rowCount = await view.locator('.findings-table .row:not([hidden])').count();
-    step(`${XSS_LOG}: ${payloads.length} payload lines, ${rowCount} rows in view`);
-    // Walk every finding with the keyboard; each shows its evidence lines (the raw log text).
-    await view.locator('.table-scroller').focus();
-    const seen = new Set<string>();
-    const total = Number(((await view.locator('.shown-count').textContent()) ?? '').match(/\d+/)?.[0] ?? '0');
-    for (let k = 0; k < total; k++) {
-      await page.keyboard.press(k === 0 ? 'Home' : 'ArrowDown');
-      const selected = view.locator('.findings-table .row.selected:not([hidden])');
-      await selected.waitFor();
-      await view.locator('.detail .line-text', { hasText: 'GET /search' }).first().waitFor();
-      seen.add(((await selected.textContent()) ?? '') + '\n' + ((await view.locator('.detail').textContent()) ?? ''));
-    }
-    const pageText = [...seen].join('\n');
-    const missing = payloads.filter((p) => !pageText.includes(shownAs(p)));
-    assert.deepEqual(missing, [], 'every payload is shown as text in the table or the detail pane');
-    const state = await Promise.all(
-      page.frames().map((f) => f.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned ?? null).catch(() => null)),
-    );
-    const planted = await hostile.evaluate(() =>
-      Array.from(document.querySelectorAll('#app :is(script, img, iframe, object, embed, a, input, details, math, base, link, meta, style, body, x, textarea)')).length,
-    );
-    const stillVisible = await view.locator('.findings-table').isVisible();
-    await page.waitForTimeout(500);
-    const wires = { pwned: state.filter((v) => v !== null), dialogs, markerRequests: hits, securityReports, planted, stillVisible };
-    assert.deepEqual(wires, { pwned: [], dialogs: [], markerRequests: [], securityReports: [], planted: 0, stillVisible: true });
-    step(`XSS: ${payloads.length} payloads shown as text across ${total} findings; window.__pwned unset in ${state.length} frames, 0 dialogs, 0 marker requests, 0 CSP/Trusted Types reports`);
-    await shot(page, '02-hostile');
+      // ---- 2. Hostile log lines --------------------------------------------------------------
+      await openFile(page, XSS_LOG);
+      await runCommand(page, 'Log Warden: Analyze Log');
+      await view.locator('.file-name', { hasText: XSS_LOG }).waitFor();
+      await view.locator('.findings-table .row:not([hidden])').first().waitFor();
+      const hostile = await panelFrame(page);
+      const rowCount = await view.locator('.findings-table .row:not([hidden])').count();
+      step(`${XSS_LOG}: ${payloads.length} payload lines, ${rowCount} rows in view`);
+      // Walk every finding with the keyboard; each shows its evidence lines (the raw log text).
+      await view.locator('.table-scroller').focus();
+      const seen = new Set<string>();
+      const total = Number(((await view.locator('.shown-count').textContent()) ?? '').match(/\d+/)?.[0] ?? '0');
+      for (let k = 0; k < total; k++) {
+        await page.keyboard.press(k === 0 ? 'Home' : 'ArrowDown');
+        const selected = view.locator('.findings-table .row.selected:not([hidden])');
+        await selected.waitFor();
+        await view.locator('.detail .line-text', { hasText: 'GET /search' }).first().waitFor();
+        seen.add(((await selected.textContent()) ?? '') + '\n' + ((await view.locator('.detail').textContent()) ?? ''));
+      }
+      const pageText = [...seen].join('\n');
+      const missing = payloads.filter((p) => !pageText.includes(shownAs(p)));
+      assert.deepEqual(missing, [], 'every payload is shown as text in the table or the detail pane');
+      const state = await Promise.all(
+        page.frames().map((f) => f.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned ?? null).catch(() => null)),
+      );
+      const planted = await hostile.evaluate(() =>
+        Array.from(document.querySelectorAll('#app :is(script, img, iframe, object, embed, a, input, details, math, base, link, meta, style, body, x, textarea)')).length,
+      );
+      const stillVisible = await view.locator('.findings-table').isVisible();
+      await page.waitForTimeout(500);
+      const wires = { pwned: state.filter((v) => v !== null), dialogs, markerRequests: hits, securityReports, planted, stillVisible };
+      assert.deepEqual(wires, { pwned: [], dialogs: [], markerRequests: [], securityReports: [], planted: 0, stillVisible: true });
+      step(`XSS: ${payloads.length} payloads shown as text across ${total} findings; window.__pwned unset in ${state.length} frames, 0 dialogs, 0 marker requests, 0 CSP/Trusted Types reports`);
+      await shot(page, '02-hostile');
 
-    // ---- 3. A window reload restores the panel, filters included -----------------------------
-    await view.locator('.filter-bar .filter-text').click();
-    await page.keyboard.type('203.0.113.2');
-    await view.locator('.shown-count', { hasText: ` of ${total} shown` }).waitFor();
-    const filtered = ((await view.locator('.shown-count').textContent()) ?? '').trim();
-    // "Developer: Reload Window", as a user reloads: the workbench saves its state (the panel's
-    // included) before it goes; a bare page reload would not wait for that.
-    await runCommand(page, 'Developer: Reload Window');
-    await page.waitForEvent('load');
-    await page.locator('.monaco-workbench').waitFor();
-    await panel(page).locator('.file-name', { hasText: XSS_LOG }).waitFor();
-    await panel(page).locator('.findings-table .row:not([hidden])').first().waitFor();
-    await panel(page).locator('.shown-count', { hasText: filtered }).waitFor();
-    step(`window reloaded: the panel is back with the same log and its filter ("${filtered}") — serializer and setState`);
-    await shot(page, '03-restored');
-    step('PANEL E2E OK');
-  } catch (err) {
-    await page.screenshot({ path: path.join(SHOTS, 'panel-99-failure.png') }).catch(() => undefined);
-    console.log(`--- code-server log (tail)\n${tail(server.log)}`);
-    throw err;
+      // ---- 3. A window reload restores the panel, filters included -----------------------------
+      await view.locator('.filter-bar .filter-text').click();
+      await page.keyboard.type('203.0.113.2');
+      await view.locator('.shown-count', { hasText: ` of ${total} shown` }).waitFor();
+      const filtered = ((await view.locator('.shown-count').textContent()) ?? '').trim();
+      // "Developer: Reload Window", as a user reloads: the workbench saves its state (the panel's
+      // included) before it goes; a bare page reload would not wait for that.
+      await runCommand(page, 'Developer: Reload Window');
+      await page.waitForEvent('load');
+      await page.locator('.monaco-workbench').waitFor();
+      await panel(page).locator('.file-name', { hasText: XSS_LOG }).waitFor();
+      await panel(page).locator('.findings-table .row:not([hidden])').first().waitFor();
+      await panel(page).locator('.shown-count', { hasText: filtered }).waitFor();
+      step(`window reloaded: the panel is back with the same log and its filter ("${filtered}") — serializer and setState`);
+      await shot(page, '03-restored');
+      step('PANEL E2E OK');
+    });
   } finally {
-    await browser.close().catch(() => undefined);
-    await server.stop();
     marker.close();
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error('PANEL E2E FAILED:', err);
-    process.exit(1);
-  },
-);
+runCheck('PANEL E2E', main);

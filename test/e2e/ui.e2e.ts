@@ -9,7 +9,7 @@
  *   npm run package && npm run test:e2e
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { analyzeText } from '../../server/src/engine/analyzer';
@@ -18,29 +18,13 @@ import type { FileReport, Finding } from '../../server/src/engine/model';
 import { findingsToDiagnostics } from '../../server/src/lsp/diagnostics';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
 import { DIAGNOSTIC_SOURCE, EDITOR_DEFAULTS, TEAM_CONFIG_FILE } from '../../server/src/protocol';
-import { launchChromium } from '../vscode/harness/browser';
-import { freshRun, installExtension, pollFor, prepareWorkspace, REPO_ROOT, startServer, tail } from '../vscode/harness/codeServer';
+import { freshRun, pollFor, prepareWorkspace, REPO_ROOT } from '../vscode/harness/codeServer';
+import { inWorkbench, openFile, openWorkbench, runCheck, screenshots, step, UI_TIMEOUT_MS, VSIX } from './workbench';
 
-const VSIX = path.join(REPO_ROOT, 'log-warden.vsix');
-const SHOTS = path.join(REPO_ROOT, 'test-results');
 const LOG = 'auth.log';
-const UI_TIMEOUT_MS = 60_000;
-
-const started = Date.now();
-function step(message: string): void {
-  console.log(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${message}`);
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SHOTS, `e2e-${name}.png`) });
-  step(`screenshot test-results/e2e-${name}.png`);
-}
 
 async function main(): Promise<void> {
-  assert.ok(existsSync(VSIX), `${VSIX} is missing: run npm run package first`);
-  mkdirSync(SHOTS, { recursive: true });
-  // The folder shows the last run only.
-  for (const old of readdirSync(SHOTS).filter((f) => f.startsWith('e2e-'))) rmSync(path.join(SHOTS, old));
+  const shot = screenshots('e2e');
   const run = freshRun('e2e');
   prepareWorkspace(run, [LOG]);
   const logFile = path.join(run.workspace, LOG);
@@ -50,31 +34,17 @@ async function main(): Promise<void> {
   assert.ok(report.findings.some((f) => f.severity === 'critical' || f.severity === 'high'), 'auth.log has findings shown as errors');
   assert.ok(report.findings.some((f) => f.severity === 'medium'), 'auth.log has findings shown as warnings');
 
-  installExtension(run, VSIX);
+  const workbench = await openWorkbench(run, LOG);
+  const { page } = workbench;
   const installed = readdirSync(run.extensions).filter((d) => d.startsWith('log-warden.log-warden-'));
   assert.equal(installed.length, 1, `the .vsix is installed: ${readdirSync(run.extensions).join(', ')}`);
   step(`installed ${installed[0]} from ${path.basename(VSIX)} (${(statSync(VSIX).size / 1024).toFixed(0)} KB)`);
-
-  const server = await startServer(run, 'code-server');
-  const stopOnSignal = (): void => void server.stop().finally(() => process.exit(130));
-  process.once('SIGINT', stopOnSignal).once('SIGTERM', stopOnSignal);
-  const browser = await launchChromium(run);
-  const page = browser.pages()[0] ?? (await browser.newPage());
-  page.setDefaultTimeout(UI_TIMEOUT_MS);
-  try {
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(run.workspace)}`);
-    await page.locator('.monaco-workbench').waitFor();
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: LOG }).waitFor();
+  await inWorkbench(workbench, 'e2e-99-failure', async () => {
     step('workbench and explorer ready');
     await shot(page, '01-workbench');
 
     // Open the log with Quick Open.
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
-    await page.keyboard.type(LOG);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: LOG }).first().waitFor();
-    await page.keyboard.press('Enter');
-    await page.locator('.tab.active', { hasText: LOG }).waitFor();
+    await openFile(page, LOG);
     const language = await page.locator('#status\\.editor\\.mode').innerText();
     assert.match(language, /Log/, `language mode in the status bar: ${language}`);
     step(`${LOG} open, language ${language.trim()}`);
@@ -159,14 +129,7 @@ async function main(): Promise<void> {
     const written = await pollFor(`${TEAM_CONFIG_FILE} on disk`, () => (existsSync(teamFile) && readFileSync(teamFile, 'utf8').includes('fingerprint') ? readFileSync(teamFile, 'utf8') : undefined), 10_000).catch(() => 'not saved');
     step(`${TEAM_CONFIG_FILE}: ${written.replace(/\s+/g, ' ')}`);
     step('E2E OK');
-  } catch (err) {
-    await page.screenshot({ path: path.join(SHOTS, 'e2e-99-failure.png') }).catch(() => undefined);
-    console.log(`--- code-server log (tail)\n${tail(server.log)}`);
-    throw err;
-  } finally {
-    await browser.close().catch(() => undefined);
-    await server.stop();
-  }
+  });
 }
 
 /** The diagnostics the server publishes for a report (default settings). */
@@ -206,10 +169,4 @@ async function goTo(page: Page, line: number, column: number): Promise<void> {
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error('E2E FAILED:', err);
-    process.exit(1);
-  },
-);
+runCheck('E2E', main);
