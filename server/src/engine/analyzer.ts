@@ -21,6 +21,8 @@ export interface AnalyzerOptions {
   config: EngineConfig;
   /** Reference instant for year-less dates (file mtime); defaults to now. */
   referenceTime?: number;
+  /** Called with every record (its 0-based line too), in line order, before the detectors see it. */
+  onRecord?: (record: LogRecord, line: number) => void;
 }
 
 export interface AnalyzerStats {
@@ -137,7 +139,7 @@ export class Analyzer {
 
   constructor(private readonly options: AnalyzerOptions) {
     const { config } = options;
-    this.parser = new RecordParser(config, options.referenceTime, (text, _line, record) => this.observe(text, record));
+    this.parser = new RecordParser(config, options.referenceTime, (text, line, record) => this.observe(text, record, line));
     this.profiles = new SourceProfiles(new WorkingHoursClock(config.workingHours));
     this.detectors = createDetectors(config, this.profiles.current);
     this.allowlist = new IpAllowlist(config.allowlist);
@@ -169,13 +171,13 @@ export class Analyzer {
    * from them without parsing again. Don't mix with `pushLine` on one analyzer.
    */
   pushParsed(text: string, record: LogRecord | null): void {
-    this.stats.lines++;
+    const line = this.stats.lines++;
     const max = this.options.config.maxLineLength;
     if (text.length > max) {
       this.stats.longLines++;
       text = text.slice(0, max);
     }
-    this.observe(text, record);
+    this.observe(text, record, line);
   }
 
   /**
@@ -184,7 +186,7 @@ export class Analyzer {
    * aggregates then need no lookup by string. `newPairs`: see SourceProfiles.observeInterned.
    */
   pushInterned(text: string, record: LogRecord | null, sourceId: number, pathId: number, agentId: number, newPairs = -1): void {
-    this.stats.lines++;
+    const line = this.stats.lines++;
     const max = this.options.config.maxLineLength;
     if (text.length > max) {
       this.stats.longLines++;
@@ -196,6 +198,7 @@ export class Analyzer {
     }
     this.stats.parsed++;
     this.stats.kinds[record.kind]++;
+    this.options.onRecord?.(record, line);
     if (record.kind === 'meta') return;
     this.profiles.observeInterned(record, sourceId, pathId, agentId, newPairs);
     this.runDetectors(record, text);
@@ -272,13 +275,14 @@ export class Analyzer {
     return false;
   }
 
-  private observe(text: string, record: LogRecord | null): void {
+  private observe(text: string, record: LogRecord | null, line: number): void {
     if (!record) {
       if (!isBlankLine(text)) this.stats.skipped++;
       return;
     }
     this.stats.parsed++;
     this.stats.kinds[record.kind]++;
+    this.options.onRecord?.(record, line);
     if (record.kind === 'meta') return;
     this.profiles.observe(record);
     this.runDetectors(record, text);

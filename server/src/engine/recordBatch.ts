@@ -10,7 +10,8 @@
  * no string lookup at all.
  */
 import type { AuthEvent, LogRecord, RecordKind } from './model';
-import { flatCopy, type StringIds } from './detect/stringIds';
+import type { StringIds } from './detect/stringIds';
+import { copyString } from './detect/sourceProfiles';
 import { PairSet } from './detect/pairTables';
 
 const KINDS: readonly RecordKind[] = ['http', 'auth', 'firewall', 'event', 'meta'];
@@ -37,6 +38,7 @@ const STRING_FIELDS = [
 const S = STRING_FIELDS.length;
 /** Slots from here on are sent as they are (queries and messages rarely repeat). */
 const FIRST_RAW = STRING_FIELDS.indexOf('query');
+const METHOD_SLOT = STRING_FIELDS.indexOf('method');
 /** Slots before this one never reset: their ids are the profiles' ids. */
 const PROFILE_TABLES = 3;
 /** Strings kept per table (other than the profile tables) before it starts over. */
@@ -65,6 +67,8 @@ export interface RecordBatch {
   numberMask: Uint8Array;
   /** Per line: bit 0 (source, path) and bit 1 (source, agent) first seen on an HTTP record (see SourceProfiles.observeInterned). */
   newPairs: Uint8Array;
+  /** False when the writer left the pairs to the reading side (newPairs is then all 0). */
+  pairsCounted: boolean;
   /** S per line: -1 absent; an id into the field's table; for raw fields an index into `raw`. */
   strings: Int32Array;
   raw: string[];
@@ -100,15 +104,21 @@ class WriterTable {
   reset = false;
   /** For a table of addresses: ids of dotted-quad IPv4 texts by their 32-bit value (see ipv4Key). */
   private byIpv4: Ipv4Ids | undefined;
+  /** The id returned last (-1: none, or not a table of repeating values). */
+  private last = -1;
 
+  /** `repeats`: values that repeat line after line (the method), where comparing with the last one is cheaper than a lookup. */
   constructor(
     private readonly cap: number,
     private readonly addresses = false,
+    private readonly repeats = false,
   ) {
     this.byIpv4 = addresses ? new Ipv4Ids() : undefined;
   }
 
   id(s: string): number {
+    const last = this.last;
+    if (last >= 0 && this.strings[last] === s) return last;
     const ipv4 = this.byIpv4;
     if (ipv4) {
       const key = ipv4Key(s);
@@ -121,14 +131,17 @@ class WriterTable {
         return id;
       }
     }
-    const id = this.ids.get(s);
-    return id === undefined ? this.add(s) : id;
+    let id = this.ids.get(s);
+    if (id === undefined) id = this.add(s);
+    if (this.repeats) this.last = id;
+    return id;
   }
 
   private add(s: string): number {
     const id = this.strings.length;
-    // a flat copy: a slice would keep its whole line alive for as long as the table lives
-    const copy = flatCopy(s);
+    // a copy: a slice would keep its whole line alive for as long as the table lives. (Not
+    // flatCopy, which costs more to make: the other side gets its own copy anyway.)
+    const copy = copyString(s);
     this.strings.push(copy);
     this.ids.set(copy, id);
     this.fresh.push(copy);
@@ -143,6 +156,7 @@ class WriterTable {
       this.ids = new Map();
       if (this.addresses) this.byIpv4 = new Ipv4Ids();
       this.strings.length = 0;
+      this.last = -1;
       this.reset = true;
     }
   }
@@ -236,9 +250,17 @@ export class RecordBatchWriter {
   private count = 0;
   private batch!: RecordBatch;
 
-  constructor(private readonly expectedLines = 4096) {
+  /**
+   * `countPairs`: whether this side finds the (source, path) and (source, agent) pairs seen
+   * first (newPairs), or leaves them to the analysing side's SourceProfiles — whichever thread
+   * has time to spare.
+   */
+  constructor(
+    private readonly expectedLines = 4096,
+    private readonly countPairs = true,
+  ) {
     // source (0) and destination (3) are addresses
-    for (let f = 0; f < FIRST_RAW; f++) this.tables.push(new WriterTable(f < PROFILE_TABLES ? Infinity : TABLE_CAP, f === 0 || f === 3));
+    for (let f = 0; f < FIRST_RAW; f++) this.tables.push(new WriterTable(f < PROFILE_TABLES ? Infinity : TABLE_CAP, f === 0 || f === 3, f === METHOD_SLOT));
     this.start();
   }
 
@@ -270,7 +292,7 @@ export class RecordBatchWriter {
       b.objects.push(record);
     }
     const sb = i * S;
-    b.newPairs[i] = record.kind === 'http' ? this.pairsOf(b.strings[sb], b.strings[sb + 1], b.strings[sb + 2]) : 0;
+    b.newPairs[i] = this.countPairs && record.kind === 'http' ? this.pairsOf(b.strings[sb], b.strings[sb + 1], b.strings[sb + 2]) : 0;
   }
 
   /** The batch so far (with `chunk` as the bytes its offsets point into); a new one starts. */
@@ -289,7 +311,9 @@ export class RecordBatchWriter {
 
   private start(): void {
     for (const t of this.tables) t.startBatch();
-    this.capacity = this.expectedLines;
+    // room for as many lines as the last batch had and a little more (batches of equal
+    // chunks hold about as many lines): growing copies every column
+    this.capacity = Math.max(this.expectedLines, Math.ceil(this.count * 1.125));
     this.count = 0;
     this.batch = {
       count: 0,
@@ -305,6 +329,7 @@ export class RecordBatchWriter {
       numbers: new Float64Array(this.capacity * N),
       numberMask: new Uint8Array(this.capacity),
       newPairs: new Uint8Array(this.capacity),
+      pairsCounted: this.countPairs,
       strings: new Int32Array(this.capacity * S),
       raw: [],
       objects: [],
@@ -498,6 +523,7 @@ export class RecordBatchReader {
     const agents = t[2];
     let nextText = 0;
     let nextObject = 0;
+    const pairs = b.pairsCounted;
     for (let i = 0; i < b.count; i++) {
       const start = b.textStart[i];
       const text = start >= 0 ? chunk!.latin1Slice(start, b.textEnd[i]) : b.texts[nextText++];
@@ -507,7 +533,7 @@ export class RecordBatchReader {
         continue;
       }
       if (kind === -2) {
-        sink.pushInterned(text, b.objects[nextObject++], b.strings[i * S], b.strings[i * S + 1], b.strings[i * S + 2], b.newPairs[i]);
+        sink.pushInterned(text, b.objects[nextObject++], b.strings[i * S], b.strings[i * S + 1], b.strings[i * S + 2], pairs ? b.newPairs[i] : -1);
         continue;
       }
       const sb = i * S;
@@ -518,6 +544,28 @@ export class RecordBatchReader {
       const sourceId = s[sb];
       const pathId = s[sb + 1];
       const agentId = s[sb + 2];
+      if (kind === 0 && (mask & 12) === 0 && s[sb + 3] < 0 && s[sb + 4] < 0 && s[sb + 5] < 0 && s[sb + 9] < 0 && s[sb + 10] < 0 && s[sb + 12] < 0 && s[sb + 14] < 0) {
+        // An access-log record: the fields the access parsers set, in their order (one shape
+        // for the detectors to see, and a third fewer fields to write than the general one).
+        const record: LogRecord = {
+          line: b.recordLine[i],
+          kind: 'http',
+          time: b.time[i],
+          offsetMinutes: b.offsetMinutes[i],
+          source: sourceId >= 0 ? sources[sourceId] : undefined,
+          user: s[sb + 6] >= 0 ? t[6][s[sb + 6]] : undefined,
+          method: s[sb + 7] >= 0 ? t[7][s[sb + 7]] : undefined,
+          path: pathId >= 0 ? paths[pathId] : undefined,
+          query: s[sb + 13] >= 0 ? raw[s[sb + 13]] : undefined,
+          status: mask & 1 ? b.numbers[nb] : undefined,
+          bytes: mask & 2 ? b.numbers[nb + 1] : undefined,
+          referrer: s[sb + 8] >= 0 ? t[8][s[sb + 8]] : undefined,
+          userAgent: agentId >= 0 ? agents[agentId] : undefined,
+          host: s[sb + 11] >= 0 ? t[11][s[sb + 11]] : undefined,
+        };
+        sink.pushInterned(text, record, sourceId, pathId, agentId, pairs ? b.newPairs[i] : -1);
+        continue;
+      }
       const record: LogRecord = {
         line: b.recordLine[i],
         kind: KINDS[kind],
@@ -543,7 +591,7 @@ export class RecordBatchReader {
         level: s[sb + 12] >= 0 ? t[12][s[sb + 12]] : undefined,
         message: s[sb + 14] >= 0 ? raw[s[sb + 14]] : undefined,
       };
-      sink.pushInterned(text, record, sourceId, pathId, agentId, b.newPairs[i]);
+      sink.pushInterned(text, record, sourceId, pathId, agentId, pairs ? b.newPairs[i] : -1);
     }
   }
 }

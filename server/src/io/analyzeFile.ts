@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { Analyzer } from '../engine/analyzer';
 import type { EngineConfig } from '../engine/config';
-import type { FileReport } from '../engine/model';
+import type { FileReport, LogRecord } from '../engine/model';
 import { looksBinary, SNIFF_BYTES } from './binarySniff';
 import { analyzeFileInParallel, ParallelCancelled, ParallelInputError, parallelReaderAvailable } from './parallelAnalysis';
 
@@ -23,7 +23,7 @@ export interface AnalyzeFileOptions {
   onProgress?: (progress: FileProgress) => void;
   /** Checked between chunks; when it returns true the analysis stops and rejects. */
   isCancelled?: () => boolean;
-  /** Also count the records per minute while reading (for the results panel); costs a second parse of each line. */
+  /** Also count the records per minute while reading (for the results panel), from the analysis' own records. */
   timeline?: boolean;
 }
 
@@ -54,20 +54,21 @@ export async function analyzeFile(
   const handle = await fs.promises.open(path, 'r').catch((err: unknown) => {
     throw new InputError(`${path}: cannot open (${describeIoError(err)})`);
   });
+  const timeline = options.timeline ? new TimelineCollector(options.config, stat.mtimeMs) : undefined;
+  const onRecord = timeline ? (record: LogRecord, line: number) => timeline.observeRecord(record, line) : undefined;
   try {
-    if (!options.timeline && parallelReaderAvailable(stat.size)) {
+    if (parallelReaderAvailable(stat.size)) {
       try {
-        return await analyzeFileInParallel(path, stat, options);
+        const report = await analyzeFileInParallel(path, stat, { ...options, onRecord });
+        return timeline ? { ...report, timeline } : report;
       } catch (err) {
         if (err instanceof ParallelInputError) throw new InputError(err.message);
         if (err instanceof ParallelCancelled) throw new CancelledError();
         throw err;
       }
     }
-    const analyzer = new Analyzer({ path: options.displayPath ?? path, config: options.config, referenceTime: stat.mtimeMs });
+    const analyzer = new Analyzer({ path: options.displayPath ?? path, config: options.config, referenceTime: stat.mtimeMs, onRecord });
     const splitter = analyzer.createSplitter();
-    const timeline = options.timeline ? new TimelineCollector(options.config, stat.mtimeMs) : undefined;
-    const timelineSplitter = timeline?.createSplitter();
     const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
     let bytesRead = 0;
     let first = true;
@@ -83,12 +84,10 @@ export async function analyzeFile(
         }
       }
       splitter.push(chunk);
-      timelineSplitter?.push(chunk);
       bytesRead += n;
       options.onProgress?.({ bytesRead, totalBytes: stat.size });
     }
     splitter.end();
-    timelineSplitter?.end();
     const report = analyzer.finish();
     report.durationMs = Math.round(analyzer.elapsedMs * 10) / 10;
     const stats = { truncatedLines: splitter.stats.truncatedLines, invalidUtf8Lines: splitter.stats.invalidUtf8Lines };

@@ -11,10 +11,10 @@
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { Analyzer } from '../engine/analyzer';
 import type { EngineConfig } from '../engine/config';
-import type { FileReport, FormatId } from '../engine/model';
+import type { FileReport, FormatId, LogRecord } from '../engine/model';
 import { RecordBatchReader, type RecordBatch } from '../engine/recordBatch';
 
 /**
@@ -33,11 +33,16 @@ export interface ParseWorkerData {
   maxLineBytes: number;
   /** Int32 [batches analysed], shared: the reader waits on it to stay a few batches ahead. */
   progress: SharedArrayBuffer;
+  /**
+   * Read chunks come back on this port once analysed, to be read into again: fresh memory
+   * for every megabyte costs the reader a page fault per page (and the kernel zeroing it).
+   */
+  spareChunks: MessagePort;
 }
 
 export type ParseWorkerMessage =
   | { type: 'batch'; batch: RecordBatch; bytesRead: number }
-  | { type: 'done'; format: FormatId; truncatedLines: number; invalidUtf8Lines: number; waitedMs: number }
+  | { type: 'done'; format: FormatId; truncatedLines: number; invalidUtf8Lines: number; waitedMs: number; busyMs: number }
   | { type: 'binary' }
   | { type: 'error'; message: string };
 
@@ -59,6 +64,8 @@ export interface ParallelOptions {
   displayPath?: string;
   onProgress?: (progress: { bytesRead: number; totalBytes: number }) => void;
   isCancelled?: () => boolean;
+  /** Given every record, in line order (see AnalyzerOptions.onRecord). */
+  onRecord?: (record: LogRecord, line: number) => void;
 }
 
 export class ParallelInputError extends Error {}
@@ -69,10 +76,11 @@ export function analyzeFileInParallel(
   stat: fs.Stats,
   options: ParallelOptions,
 ): Promise<FileReport & { truncatedLines: number; invalidUtf8Lines: number }> {
-  const analyzer = new Analyzer({ path: options.displayPath ?? path, config: options.config, referenceTime: stat.mtimeMs });
+  const analyzer = new Analyzer({ path: options.displayPath ?? path, config: options.config, referenceTime: stat.mtimeMs, onRecord: options.onRecord });
   const reader = new RecordBatchReader([analyzer.profiles.sources, analyzer.profiles.paths, analyzer.profiles.agents]);
   const progress = new SharedArrayBuffer(4);
   const analysed = new Int32Array(progress);
+  const spare = new MessageChannel();
   const data: ParseWorkerData = {
     path,
     config: options.config,
@@ -80,15 +88,17 @@ export function analyzeFileInParallel(
     // the same cap as Analyzer.createSplitter: 4 bytes per character at most
     maxLineBytes: options.config.maxLineLength * 4,
     progress,
+    spareChunks: spare.port2,
   };
   // A small young generation: the reader's garbage is short-lived (one line's strings), and
   // its memory counts against the big-file budget.
-  const worker = new Worker(workerScript()!, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
+  const worker = new Worker(workerScript()!, { workerData: data, transferList: [spare.port2], resourceLimits: { maxYoungGenerationSizeMb: 16 } });
   return new Promise((resolve, reject) => {
     let settled = false;
     const fail = (err: Error) => {
       if (settled) return;
       settled = true;
+      spare.port1.close();
       void worker.terminate();
       reject(err);
     };
@@ -99,20 +109,27 @@ export function analyzeFileInParallel(
           case 'batch':
             if (options.isCancelled?.()) return fail(new ParallelCancelled());
             reader.read(m.batch, analyzer);
+            // the texts were copied out of the chunk: it can be read into again
+            if (m.batch.chunk) spare.port1.postMessage(m.batch.chunk, [m.batch.chunk]);
             Atomics.add(analysed, 0, 1);
             Atomics.notify(analysed, 0);
             options.onProgress?.({ bytesRead: m.bytesRead, totalBytes: stat.size });
             return;
           case 'done': {
             settled = true;
+            spare.port1.close();
             // the reader's heap (its tables) goes before the findings are made
             void worker.terminate();
             // LOGWARDEN_DEBUG_PARALLEL=1: how busy each side was (which one the other waited for)
-            if (process.env.LOGWARDEN_DEBUG_PARALLEL) {
-              const elu = performance.eventLoopUtilization();
-              process.stderr.write(`main: active ${elu.active.toFixed(0)} ms, idle ${elu.idle.toFixed(0)} ms; reader waited ${m.waitedMs.toFixed(0)} ms\n`);
-            }
+            const debug = process.env.LOGWARDEN_DEBUG_PARALLEL ? performance.eventLoopUtilization() : undefined;
+            const finishStart = performance.now();
             const report = analyzer.finish();
+            if (debug) {
+              process.stderr.write(
+                `main: active ${debug.active.toFixed(0)} ms, idle ${debug.idle.toFixed(0)} ms, then findings ${(performance.now() - finishStart).toFixed(0)} ms; ` +
+                  `reader busy ${m.busyMs.toFixed(0)} ms, waited ${m.waitedMs.toFixed(0)} ms\n`,
+              );
+            }
             report.format = m.format;
             report.durationMs = Math.round(analyzer.elapsedMs * 10) / 10;
             resolve({ ...report, truncatedLines: m.truncatedLines, invalidUtf8Lines: m.invalidUtf8Lines });

@@ -2,7 +2,7 @@ import { createParseContext, isBlankLine, ParserChain, SNIFF_LINES, SNIFF_MAX_LI
 import type { EngineConfig } from '../engine/config';
 import { detectFormat, formatById } from '../engine/formats';
 import { LineSplitter } from '../engine/lineSplitter';
-import type { Finding } from '../engine/model';
+import type { Finding, LogRecord } from '../engine/model';
 import type { ParseContext } from '../engine/formats/types';
 import type { Timeline } from '../protocol';
 
@@ -28,8 +28,9 @@ const MAX_RUNS = 1 << 20;
 /**
  * Counts a log's records per minute. It reads the lines the way the engine's Analyzer does —
  * same format sniffing, same parser chain, same line cap — but keeps only per-minute counts and
- * the points where the minute changes, so it can run beside an analysis of a file streamed
- * from disk (or over an open document's lines) without holding the records.
+ * the points where the minute changes, so it can run over an open document's lines without
+ * holding the records — or be handed the records of a file's analysis (observeRecord), so
+ * that the file is parsed once.
  */
 export class TimelineCollector {
   private readonly perMinute = new Map<number, number>();
@@ -128,10 +129,23 @@ export class TimelineCollector {
     for (const { text, line } of sample) this.count(text, line);
   }
 
+  /**
+   * Counts a record an analysis has parsed (see AnalyzerOptions.onRecord), instead of
+   * parsing lines itself: don't mix with pushLine on one collector.
+   */
+  observeRecord(record: LogRecord, line: number): void {
+    this.sample = undefined;
+    this.countRecord(record, line);
+  }
+
   private count(text: string, line: number): void {
     if (isBlankLine(text)) return;
     const record = this.chain!.parse(text, line);
-    if (!record || record.kind === 'meta') return;
+    if (record) this.countRecord(record, line);
+  }
+
+  private countRecord(record: LogRecord, line: number): void {
+    if (record.kind === 'meta') return;
     const time = record.time;
     if (!Number.isFinite(time)) {
       this.untimed++;

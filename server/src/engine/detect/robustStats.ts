@@ -31,7 +31,8 @@ export function median(values: ArrayLike<number>): number {
   return medianOfSorted(sorted);
 }
 
-function medianOfSorted(sorted: Float64Array): number {
+/** The median of values already in ascending order. */
+export function medianOfSorted(sorted: Float64Array): number {
   const n = sorted.length;
   const mid = n >> 1;
   return n % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
@@ -63,9 +64,13 @@ export interface RobustScale {
  * `floor` must be > 0: it is the smallest spread that still means something for this value.
  */
 export function robustScale(values: ArrayLike<number>, floor: number): RobustScale {
-  const n = values.length;
+  return robustScaleOfSorted(Float64Array.from(values).sort(), floor);
+}
+
+/** The same for values already in ascending order (as `Float64Array.prototype.sort` leaves them). */
+export function robustScaleOfSorted(sorted: Float64Array, floor: number): RobustScale {
+  const n = sorted.length;
   if (n === 0) return { median: NaN, mad: NaN, sigma: floor, basis: 'floor', count: 0 };
-  const sorted = Float64Array.from(values).sort();
   const center = medianOfSorted(sorted);
   const dev = new Float64Array(n);
   let sumDev = 0;
@@ -74,7 +79,7 @@ export function robustScale(values: ArrayLike<number>, floor: number): RobustSca
     dev[i] = d;
     sumDev += d;
   }
-  const rawMad = medianOfSorted(dev.sort());
+  const rawMad = medianOfSorted(sortedDeviations(sorted, dev, center));
   let sigma = MAD_TO_SIGMA * rawMad;
   let basis: RobustScale['basis'] = 'mad';
   if (!(sigma > 0)) {
@@ -86,6 +91,27 @@ export function robustScale(values: ArrayLike<number>, floor: number): RobustSca
     basis = 'floor';
   }
   return { median: center, mad: rawMad, sigma, basis, count: n };
+}
+
+/**
+ * `dev` (the |sorted[i] − center| of sorted values) in ascending order, without a sort: it
+ * falls while the values are below the center and rises after, so it is two sorted runs to
+ * merge. (Rounding keeps each run monotonic: a subtraction rounded to nearest never reverses
+ * the order of its operands.) With NaNs about, it is sorted the ordinary way.
+ */
+function sortedDeviations(sorted: Float64Array, dev: Float64Array, center: number): Float64Array {
+  const n = sorted.length;
+  if (!(center === center) || !(sorted[n - 1] === sorted[n - 1])) return dev.sort();
+  let m = 0;
+  while (m < n && sorted[m] < center) m++;
+  const out = new Float64Array(n);
+  let left = m - 1;
+  let right = m;
+  for (let k = 0; k < n; k++) {
+    if (right >= n || (left >= 0 && dev[left] <= dev[right])) out[k] = dev[left--];
+    else out[k] = dev[right++];
+  }
+  return out;
 }
 
 /** Robust z of one value against a population's scale. */

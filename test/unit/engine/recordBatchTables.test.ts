@@ -1,0 +1,44 @@
+import { strict as assert } from 'node:assert';
+import { StringIds } from '../../../server/src/engine/detect/stringIds';
+import type { LogRecord } from '../../../server/src/engine/model';
+import { RecordBatchReader, RecordBatchWriter } from '../../../server/src/engine/recordBatch';
+
+function httpRecord(line: number, source: string, path: string, method: string, referrer: string): LogRecord {
+  return { line, kind: 'http', time: 1_700_000_000_000 + line * 1000, offsetMinutes: 0, source, method, path, status: 200, bytes: line, referrer };
+}
+
+describe('record batch string tables', () => {
+  it('give every distinct path one id, methods and referrers their own, and read back the same strings', () => {
+    const writer = new RecordBatchWriter(64);
+    const tables: [StringIds, StringIds, StringIds] = [new StringIds(), new StringIds(), new StringIds()];
+    const reader = new RecordBatchReader(tables);
+    const seen = new Map<string, number>();
+    const methods = ['GET', 'POST', 'PUT', 'GET', 'GET', 'PROPFIND'];
+    let line = 0;
+    const check = () => {
+      reader.read(writer.flush(null), {
+        pushInterned(_text, record, _sourceId, pathId) {
+          assert.ok(record);
+          const expected = `/item/${(record.line * 7) % 20_000}`;
+          assert.equal(record.path, expected);
+          assert.equal(tables[1].strings[pathId], expected);
+          const known = seen.get(expected);
+          if (known === undefined) seen.set(expected, pathId);
+          else assert.equal(pathId, known, `${expected}: one id`);
+          assert.equal(record.method, methods[record.line % methods.length]);
+          assert.equal(record.referrer, `https://example.com/${record.line % 3}`);
+        },
+      });
+    };
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 20_000; i++, line++) {
+        const path = `/item/${(line * 7) % 20_000}`;
+        writer.add(`line ${line}`, -1, -1, httpRecord(line, `10.0.${line % 200}.1`, path, methods[line % methods.length], `https://example.com/${line % 3}`));
+        if (writer.lines === 1000) check();
+      }
+    }
+    check();
+    assert.equal(seen.size, 20_000);
+    assert.equal(tables[1].size, 20_000);
+  });
+});
