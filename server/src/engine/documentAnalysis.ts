@@ -85,6 +85,13 @@ const WARM_UP_MAX_LINES = 1000;
 
 const UNKNOWN = -2;
 
+/**
+ * An edit with at most this many lines after it moves those lines instead of rebuilding the
+ * line arrays: an append to a growing log (the last line is the empty one after the final
+ * line break) then costs the appended lines, not a copy of the whole document.
+ */
+const SHORT_TAIL = 1024;
+
 type FeedOutcome = 'done' | 'restart' | 'cancelled';
 
 export class DocumentAnalysis {
@@ -466,13 +473,20 @@ export class DocumentAnalysis {
         this.lines[at + k] = replacement[head + k];
         this.records[at + k] = undefined;
       }
-    } else if (at + removed === this.lines.length) {
-      // At the end (the growing log): no copy of what stays.
+    } else if (this.lines.length - (at + removed) <= SHORT_TAIL) {
+      // At or near the end (the growing log, whose last line is the empty one after the final
+      // line break): only the few lines after the change move; what comes before is not copied.
+      const keptLines = this.lines.slice(at + removed);
+      const keptRecords = this.records.slice(at + removed);
       this.lines.length = at;
       this.records.length = at;
       for (let k = 0; k < inserted; k++) {
         this.lines.push(replacement[head + k]);
         this.records.push(undefined);
+      }
+      for (let k = 0; k < keptLines.length; k++) {
+        this.lines.push(keptLines[k]);
+        this.records.push(keptRecords[k]);
       }
     } else {
       // Array.prototype.splice with a spread argument fails beyond ~100K inserted lines.
