@@ -171,6 +171,36 @@ describe('history through the language server', function () {
     }
   });
 
+  it('"Analyze Log" on an open log whose analysis is recorded and unchanged makes that row the command\'s, not a second one', async () => {
+    const ws = workspace();
+    const { client, changes } = await start(ws);
+    try {
+      await client.open(ws.logUri, SAMPLE, 1);
+      // Saving records the editor's analysis at once (after the save delay).
+      await client.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri: ws.logUri } });
+      await waitFor(() => changes.length >= 1, 10_000, 'the editor analysis to be recorded');
+      const editorRow = changes[0].recorded!;
+      assert.equal(editorRow.origin, 'editor');
+      await analyze(client, ws.logUri);
+      assert.equal(changes.length, 2);
+      assert.equal(changes[1].recorded!.id, editorRow.id, 'the same analysis');
+      assert.equal(changes[1].recorded!.origin, 'command');
+      let list = await client.connection.sendRequest(HistoryListRequest, {});
+      assert.deepEqual(list.analyses.map((a) => [a.id, a.origin]), [[editorRow.id, 'command']]);
+      // Once the log changed, the command records a new analysis.
+      await client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+        textDocument: { uri: ws.logUri, version: 2 },
+        contentChanges: [{ range: { start: { line: 25, character: 0 }, end: { line: 25, character: 0 } }, text: sqlmapLines('203.0.113.77') }],
+      });
+      await analyze(client, ws.logUri);
+      list = await client.connection.sendRequest(HistoryListRequest, {});
+      assert.deepEqual(list.analyses.map((a) => a.origin), ['command', 'command']);
+      assert.equal(list.analyses[0].lines, 28);
+    } finally {
+      await client.stop();
+    }
+  });
+
   it('saves an analysis still waiting for its quiet period when the editor shuts the server down', async () => {
     const ws = workspace();
     let { client } = await start(ws);

@@ -95,6 +95,13 @@ export class HistoryFile {
     return { id, saved: this.changed(saveDelayMs) };
   }
 
+  /** See HistoryStore.markCommand; saves at once when it changed the row. */
+  async markCommand(id: number): Promise<boolean> {
+    if (!this.store.markCommand(id)) return false;
+    await this.changed(0);
+    return true;
+  }
+
   /** Clears one file's analyses or all, and saves at once; resolves with the count after the save. */
   async clear(file?: string): Promise<number> {
     const count = this.store.clear(file);

@@ -60,6 +60,7 @@ const SQL = {
   deleteLinks: 'DELETE FROM analysis_findings WHERE analysis_id = ?',
   deleteAnalysis: 'DELETE FROM analyses WHERE id = ?',
   summary: `SELECT ${SUMMARY_COLUMNS} FROM analyses WHERE id = ?`,
+  markCommand: "UPDATE analyses SET origin = 'command' WHERE id = ? AND origin = 'editor'",
   listAll: `SELECT ${SUMMARY_COLUMNS} FROM analyses ORDER BY id DESC LIMIT ? OFFSET ?`,
   listFile: `SELECT ${SUMMARY_COLUMNS} FROM analyses WHERE file = ? ORDER BY id DESC LIMIT ? OFFSET ?`,
   countAll: 'SELECT count(*) FROM analyses',
@@ -220,6 +221,16 @@ export class HistoryStore {
     if (analysis.error !== undefined) report.error = analysis.error;
     if (analysis.failedRules !== undefined) report.failedRules = analysis.failedRules;
     return { analysis, report };
+  }
+
+  /**
+   * "Analyze Log" on a log whose editor analysis is already recorded, unchanged: that row
+   * becomes the command's instead of a second, identical one. False when `id` is no editor
+   * analysis (any more).
+   */
+  markCommand(id: number): boolean {
+    this.run(SQL.markCommand, [id]);
+    return this.db.getRowsModified() > 0;
   }
 
   /** The analysis of the same file recorded just before `id`. */

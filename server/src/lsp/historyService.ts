@@ -71,6 +71,8 @@ export class HistoryService {
   private readonly pending = new Map<string, PendingAnalysis>();
   /** The last report noted per open document, so the same report is never recorded twice. */
   private readonly noted = new Map<string, FileReport>();
+  /** The last report recorded per document, and where (for "Analyze Log" on an unchanged log). */
+  private readonly recorded = new Map<string, { report: FileReport; key: string; id: number }>();
 
   constructor(
     private readonly storagePath: string | undefined,
@@ -112,6 +114,7 @@ export class HistoryService {
   documentClosed(uri: string): void {
     void this.recordPending(uri);
     this.noted.delete(uri);
+    this.recorded.delete(uri);
   }
 
   /**
@@ -127,6 +130,22 @@ export class HistoryService {
       this.pending.delete(uri);
     }
     this.noted.set(uri, report);
+    // The editor's analysis of this very state is recorded already: one row, the command's.
+    const last = this.recorded.get(uri);
+    if (last?.report === report) {
+      const db = await this.database(last.key);
+      try {
+        if (db && (await db.markCommand(last.id))) {
+          const summary = db.store.summary(last.id);
+          if (summary) {
+            this.host.changed({ folder: folderOfKey(last.key), recorded: this.entry(last.key, summary) });
+            return summary;
+          }
+        }
+      } catch {
+        return undefined; // the save failed: reported by HistoryFile
+      }
+    }
     return this.record(uri, report, 'command', settingsHash(settings.config), settings.historyRetention, 0);
   }
 
@@ -258,6 +277,8 @@ export class HistoryService {
     } catch {
       return undefined; // reported by HistoryFile
     }
+    // Kept for an open document's latest editor analysis only (closing forgets it).
+    if (origin === 'editor' && this.noted.get(uri) === report) this.recorded.set(uri, { report, key, id });
     const summary = db.store.summary(id);
     if (summary) this.host.changed({ folder: folderOfKey(key), recorded: this.entry(key, summary) });
     return summary;
