@@ -145,3 +145,25 @@ export async function postAndTime(page: Page, message: unknown, selector: string
 export async function postedByPage(page: Page): Promise<{ type: string; [key: string]: unknown }[]> {
   return page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted);
 }
+
+/**
+ * For a mocha suite: starts the panel page before its tests (skipping the suite, with a
+ * message, when Chromium is missing) and closes it after. Returns the running harness.
+ */
+export function usePanelPage(): () => PanelPageHarness {
+  let harness: PanelPageHarness | undefined;
+  before(async function () {
+    if (!chromiumAvailable()) {
+      console.log(`      (skipped: ${CHROMIUM} not found — apt-get install chromium, or set LW_CHROMIUM)`);
+      this.skip();
+    }
+    harness = await startPanelPage();
+  });
+  after(async function () {
+    await harness?.close();
+  });
+  return () => {
+    if (!harness) throw new Error('the panel page is not running');
+    return harness;
+  };
+}

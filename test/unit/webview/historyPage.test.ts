@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import type { FileReport, Finding, Severity } from '../../../server/src/engine/model';
 import type { HistoryEntry } from '../../../server/src/protocol';
 import { isWebviewMessage, type HostMessage } from '../../../webview/src/messages';
-import { chromiumAvailable, CHROMIUM, postedByPage, postToPage, startPanelPage, type PanelPageHarness } from '../../support/webviewPage';
+import { postedByPage, postToPage, usePanelPage } from '../../support/webviewPage';
 import { shownAs, xssPayloads } from '../../support/xssPayloads';
 
 const FOLDER = 'file:///w';
@@ -68,22 +68,10 @@ async function lastPosted(page: Page, type: string): Promise<Record<string, unkn
 
 describe('results panel page: History view in headless Chromium', function () {
   this.timeout(120_000);
-  let harness: PanelPageHarness;
-
-  before(async function () {
-    if (!chromiumAvailable()) {
-      console.log(`      (skipped: ${CHROMIUM} not found — apt-get install chromium, or set LW_CHROMIUM)`);
-      this.skip();
-    }
-    harness = await startPanelPage();
-  });
-
-  after(async function () {
-    await harness?.close();
-  });
+  const panelPage = usePanelPage();
 
   it('switches to the History view on request and says why it is empty', async function () {
-    const page = await harness.newPage();
+    const page = await panelPage().newPage();
     await send(page, { type: 'showView', view: 'history' });
     const view = page.locator('.history-view');
     await view.waitFor({ state: 'visible' });
@@ -98,8 +86,8 @@ describe('results panel page: History view in headless Chromium', function () {
   });
 
   it('lists, opens and compares analyses; hostile text stays text; a cleared analysis goes', async function () {
-    const payloads = xssPayloads(harness.origin);
-    const page = await harness.newPage();
+    const payloads = xssPayloads(panelPage().origin);
+    const page = await panelPage().newPage();
     const dialogs: string[] = [];
     const errors: string[] = [];
     page.on('dialog', (d) => {
@@ -169,7 +157,7 @@ describe('results panel page: History view in headless Chromium', function () {
       const w = window as unknown as Record<string, unknown>;
       return { pwned: w.__pwned ?? null, violations: w.__violations, strayMessages: w.__strayMessages };
     });
-    assert.deepEqual({ ...inPage, dialogs, errors, requests: harness.tripwireHits }, { pwned: null, violations: [], strayMessages: [], dialogs: [], errors: [], requests: [] });
+    assert.deepEqual({ ...inPage, dialogs, errors, requests: panelPage().tripwireHits }, { pwned: null, violations: [], strayMessages: [], dialogs: [], errors: [], requests: [] });
     for (const m of await postedByPage(page)) assert.ok(isWebviewMessage(m), `the page posts only well-formed messages: ${JSON.stringify(m)}`);
     await page.close();
   });

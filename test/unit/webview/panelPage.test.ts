@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import type { FileReport, Finding, Severity } from '../../../server/src/engine/model';
 import type { Timeline } from '../../../server/src/protocol';
 import { isWebviewMessage, type HostMessage } from '../../../webview/src/messages';
-import { chromiumAvailable, CHROMIUM, postAndTime, postedByPage, postToPage, startPanelPage, type PanelPageHarness } from '../../support/webviewPage';
+import { postAndTime, postedByPage, postToPage, usePanelPage, type PanelPageHarness } from '../../support/webviewPage';
 import { shownAs, xssPayloads } from '../../support/xssPayloads';
 
 const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low'];
@@ -64,23 +64,11 @@ async function tripwires(page: Page, harness: PanelPageHarness, dialogs: string[
 
 describe('results panel page in headless Chromium', function () {
   this.timeout(120_000);
-  let harness: PanelPageHarness;
-
-  before(async function () {
-    if (!chromiumAvailable()) {
-      console.log(`      (skipped: ${CHROMIUM} not found — apt-get install chromium, or set LW_CHROMIUM)`);
-      this.skip();
-    }
-    harness = await startPanelPage();
-  });
-
-  after(async function () {
-    await harness?.close();
-  });
+  const panelPage = usePanelPage();
 
   it('shows every XSS payload as text in the table and the detail pane, and runs none of them', async function () {
-    const payloads = xssPayloads(`${harness.origin}`);
-    const page = await harness.newPage();
+    const payloads = xssPayloads(`${panelPage().origin}`);
+    const page = await panelPage().newPage();
     const dialogs: string[] = [];
     const errors: string[] = [];
     page.on('dialog', (d) => {
@@ -158,7 +146,7 @@ describe('results panel page in headless Chromium', function () {
     assert.ok(await page.locator('.findings-table').isVisible(), 'the table is still displayed');
     await page.waitForTimeout(300); // give anything that was going to load or fire the time to do it
 
-    const wires = await tripwires(page, harness, dialogs, errors);
+    const wires = await tripwires(page, panelPage(), dialogs, errors);
     assert.deepEqual(wires, { pwned: null, violations: [], strayMessages: [], dialogs: [], errors: [], requests: [] }, `payload count ${payloads.length}`);
     console.log(`      ${payloads.length} payloads shown as text; window.__pwned unset, 0 dialogs, 0 CSP violations, 0 marker requests`);
     for (const m of await postedByPage(page)) assert.ok(isWebviewMessage(m), `the page posts only well-formed messages: ${JSON.stringify(m)}`);
@@ -166,7 +154,7 @@ describe('results panel page in headless Chromium', function () {
   });
 
   it('ignores messages that are not the host\'s', async function () {
-    const page = await harness.newPage();
+    const page = await panelPage().newPage();
     const findings = [finding(0), finding(1), finding(2)];
     await send(page, { type: 'report', uri: 'file:///w/a.log', fileName: 'a.log', report: report(findings) });
     await page.locator('.findings-table .row').nth(2).waitFor();
@@ -189,7 +177,7 @@ describe('results panel page in headless Chromium', function () {
   });
 
   it('filters by severity, rule, text and a timeline bar; sorts; saves the state', async function () {
-    const page = await harness.newPage();
+    const page = await panelPage().newPage();
     const findings = Array.from({ length: 12 }, (_, i) => finding(i, i === 5 ? { rule: 'brute-force', source: '10.0.0.50', title: 'Brute force against /admin/login' } : {}));
     await send(page, { type: 'report', uri: 'file:///w/a.log', fileName: 'a.log', report: report(findings) });
     await send(page, { type: 'timeline', uri: 'file:///w/a.log', timeline: timelineFor(findings) });
@@ -253,7 +241,7 @@ describe('results panel page in headless Chromium', function () {
   });
 
   it('keeps 20,000 findings to a few dozen DOM rows and scrolls to the last one', async function () {
-    const page = await harness.newPage();
+    const page = await panelPage().newPage();
     const n = 20_000;
     const findings = Array.from({ length: n }, (_, i) => finding(i));
     const message: HostMessage = { type: 'report', uri: 'file:///w/big.log', fileName: 'big.log', report: report(findings) };
