@@ -28,6 +28,7 @@ import type { Detector, DetectorContext, DetectorFactory } from './types';
 import { formatDuration, makeFinding, saturate } from '../score';
 import { copyString } from './sourceProfiles';
 import { FailedLoginCounter, httpLoginOutcome, isoTime, readBruteForceBurst } from './bruteForce';
+import { MONTH_ABBREVIATIONS } from '../time/monthNameDate';
 
 /** Successes remembered per source (the newest; one per run of failures). */
 const SUCCESSES_CAP = 256;
@@ -185,8 +186,6 @@ export const createCompromiseDetector: DetectorFactory = (config: EngineConfig):
   };
 };
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
 /** "10:42:07" (or "10:38") on the log's own clock. */
 function clockTime(time: number, offsetMinutes: number, seconds: boolean): string {
   const d = new Date(time + offsetMinutes * 60_000);
@@ -198,7 +197,7 @@ function clockTime(time: number, offsetMinutes: number, seconds: boolean): strin
 /** "Dec 10 10:42" on the log's own clock. */
 function clockDate(time: number, offsetMinutes: number, seconds: boolean): string {
   const d = new Date(time + offsetMinutes * 60_000);
-  return `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()} ${clockTime(time, offsetMinutes, seconds)}`;
+  return `${MONTH_ABBREVIATIONS[d.getUTCMonth()]} ${d.getUTCDate()} ${clockTime(time, offsetMinutes, seconds)}`;
 }
 
 function dayOf(time: number, offsetMinutes: number): number {

@@ -32,6 +32,7 @@ import type { Detector, DetectorContext, DetectorFactory } from './types';
 import { makeFinding, saturate } from '../score';
 import { copyString } from './sourceProfiles';
 import { WorkingHoursClock } from '../time/workingHours';
+import { MONTH_ABBREVIATIONS } from '../time/monthNameDate';
 import { IdMemo } from './stringIds';
 import { connectionKey, isoTime } from './bruteForce';
 
@@ -321,7 +322,6 @@ export const createOffHoursDetector: DetectorFactory = (config: EngineConfig, id
 };
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const formatters = new Map<string, Intl.DateTimeFormat | null>();
 
 interface LocalParts {
@@ -370,7 +370,7 @@ function localParts(time: number, offsetMinutes: number, hours: WorkingHours): L
   const d = new Date(time + offsetMinutes * 60_000);
   return {
     weekday: WEEKDAYS[d.getUTCDay()],
-    month: MONTHS[d.getUTCMonth()],
+    month: MONTH_ABBREVIATIONS[d.getUTCMonth()],
     day: d.getUTCDate(),
     hh: String(d.getUTCHours()).padStart(2, '0'),
     mm: String(d.getUTCMinutes()).padStart(2, '0'),

@@ -9,8 +9,11 @@
  */
 import { ParsedTime, parseClockTime, parseZone, readDigits } from './isoDateTime';
 
+/** The English month abbreviations, January first: how logs write them and how messages quote them. */
+export const MONTH_ABBREVIATIONS: readonly string[] = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
 const MONTHS = new Map<number, number>();
-['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].forEach((name, index) => {
+MONTH_ABBREVIATIONS.forEach((name, index) => {
   MONTHS.set(monthKey(name.charCodeAt(0), name.charCodeAt(1), name.charCodeAt(2)), index);
 });
 
