@@ -15,6 +15,9 @@ export const SNIFF_LINES = 64;
 /** Lines (empty or not) after which the format is chosen whatever the sample holds. */
 export const SNIFF_MAX_LINES = 1000;
 
+/** Marks a record fed without interned ids (ids are ≥ 0, or -1 for an absent field). */
+const NOT_INTERNED = -2;
+
 export interface AnalyzerOptions {
   /** The path reported in findings and fingerprints. */
   path: string;
@@ -157,12 +160,7 @@ export class Analyzer {
   /** Feeds the next line (without its line end). */
   pushLine(text: string): void {
     const line = this.stats.lines++;
-    const max = this.options.config.maxLineLength;
-    if (text.length > max) {
-      this.stats.longLines++;
-      text = text.slice(0, max);
-    }
-    this.parser.push(text, line);
+    this.parser.push(this.capped(text), line);
   }
 
   /**
@@ -171,13 +169,7 @@ export class Analyzer {
    * from them without parsing again. Don't mix with `pushLine` on one analyzer.
    */
   pushParsed(text: string, record: LogRecord | null): void {
-    const line = this.stats.lines++;
-    const max = this.options.config.maxLineLength;
-    if (text.length > max) {
-      this.stats.longLines++;
-      text = text.slice(0, max);
-    }
-    this.observe(text, record, line);
+    this.observe(this.capped(text), record, this.stats.lines++);
   }
 
   /**
@@ -186,22 +178,15 @@ export class Analyzer {
    * aggregates then need no lookup by string. `newPairs`: see SourceProfiles.observeInterned.
    */
   pushInterned(text: string, record: LogRecord | null, sourceId: number, pathId: number, agentId: number, newPairs = -1): void {
-    const line = this.stats.lines++;
+    this.observe(this.capped(text), record, this.stats.lines++, sourceId, pathId, agentId, newPairs);
+  }
+
+  /** The part of a line pattern work sees (maxLineLength), counting the lines cut. */
+  private capped(text: string): string {
     const max = this.options.config.maxLineLength;
-    if (text.length > max) {
-      this.stats.longLines++;
-      text = text.slice(0, max);
-    }
-    if (!record) {
-      if (!isBlankLine(text)) this.stats.skipped++;
-      return;
-    }
-    this.stats.parsed++;
-    this.stats.kinds[record.kind]++;
-    this.options.onRecord?.(record, line);
-    if (record.kind === 'meta') return;
-    this.profiles.observeInterned(record, sourceId, pathId, agentId, newPairs);
-    this.runDetectors(record, text);
+    if (text.length <= max) return text;
+    this.stats.longLines++;
+    return text.slice(0, max);
   }
 
   /** Feeds a whole text (the editor's document, a test string). */
@@ -275,7 +260,8 @@ export class Analyzer {
     return false;
   }
 
-  private observe(text: string, record: LogRecord | null, line: number): void {
+  /** `sourceId` NOT_INTERNED: the profiles look the record's strings up themselves. */
+  private observe(text: string, record: LogRecord | null, line: number, sourceId = NOT_INTERNED, pathId = -1, agentId = -1, newPairs = -1): void {
     if (!record) {
       if (!isBlankLine(text)) this.stats.skipped++;
       return;
@@ -284,7 +270,8 @@ export class Analyzer {
     this.stats.kinds[record.kind]++;
     this.options.onRecord?.(record, line);
     if (record.kind === 'meta') return;
-    this.profiles.observe(record);
+    if (sourceId === NOT_INTERNED) this.profiles.observe(record);
+    else this.profiles.observeInterned(record, sourceId, pathId, agentId, newPairs);
     this.runDetectors(record, text);
   }
 

@@ -16,11 +16,11 @@ const PACK_B_LIMIT = 1 << PACK_B_BITS;
 /** A set of pairs. */
 export class PairSet {
   private readonly packed: IntSet;
-  private readonly wide: WidePairSet;
+  /** The pairs too big to pack, as keys of a map (their value unused): rare, so no table of their own. */
+  private readonly wide = new PairMap(16);
 
   constructor(initialSlots = 1 << 12) {
     this.packed = new IntSet(initialSlots);
-    this.wide = new WidePairSet(16);
   }
 
   get size(): number {
@@ -30,12 +30,14 @@ export class PairSet {
   /** Adds (a, b); true when it was not there yet. */
   add(a: number, b: number): boolean {
     if (a < PACK_A_LIMIT && b < PACK_B_LIMIT) return this.packed.add((a << PACK_B_BITS) | b);
-    return this.wide.add(a, b);
+    if (this.wide.get(a, b) >= 0) return false;
+    this.wide.set(a, b, 0);
+    return true;
   }
 
   has(a: number, b: number): boolean {
     if (a < PACK_A_LIMIT && b < PACK_B_LIMIT) return this.packed.has((a << PACK_B_BITS) | b);
-    return this.wide.has(a, b);
+    return this.wide.get(a, b) >= 0;
   }
 }
 
@@ -95,73 +97,6 @@ class IntSet {
       let slot = mixOne(key) & mask;
       while (keys[slot] !== -1) slot = (slot + 1) & mask;
       keys[slot] = key;
-    }
-    this.keys = keys;
-    this.mask = mask;
-  }
-}
-
-/** A set of pairs kept as two int32s a slot (for ids too big to pack). */
-class WidePairSet {
-  private keys: Int32Array;
-  private mask: number;
-  private count = 0;
-
-  constructor(initialSlots = 1 << 12) {
-    let slots = 16;
-    while (slots < initialSlots) slots *= 2;
-    this.keys = new Int32Array(slots * 2).fill(-1);
-    this.mask = slots - 1;
-  }
-
-  get size(): number {
-    return this.count;
-  }
-
-  /** Adds (a, b); true when it was not there yet. */
-  add(a: number, b: number): boolean {
-    const keys = this.keys;
-    const mask = this.mask;
-    let slot = mix(a, b) & mask;
-    for (;;) {
-      const k = keys[slot * 2];
-      if (k === -1) break;
-      if (k === a && keys[slot * 2 + 1] === b) return false;
-      slot = (slot + 1) & mask;
-    }
-    keys[slot * 2] = a;
-    keys[slot * 2 + 1] = b;
-    // 4/5 full at most: a big set (millions of pairs) takes 40% less memory than at 1/2,
-    // and probes stay within a cache line or two (8 slots a line)
-    if (++this.count * 5 > (mask + 1) * 4) this.grow();
-    return true;
-  }
-
-  has(a: number, b: number): boolean {
-    const keys = this.keys;
-    const mask = this.mask;
-    let slot = mix(a, b) & mask;
-    for (;;) {
-      const k = keys[slot * 2];
-      if (k === -1) return false;
-      if (k === a && keys[slot * 2 + 1] === b) return true;
-      slot = (slot + 1) & mask;
-    }
-  }
-
-  private grow(): void {
-    const old = this.keys;
-    const slots = (this.mask + 1) * 2;
-    const keys = new Int32Array(slots * 2).fill(-1);
-    const mask = slots - 1;
-    for (let i = 0; i < old.length; i += 2) {
-      const a = old[i];
-      if (a === -1) continue;
-      const b = old[i + 1];
-      let slot = mix(a, b) & mask;
-      while (keys[slot * 2] !== -1) slot = (slot + 1) & mask;
-      keys[slot * 2] = a;
-      keys[slot * 2 + 1] = b;
     }
     this.keys = keys;
     this.mask = mask;
