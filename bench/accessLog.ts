@@ -17,6 +17,7 @@
 import { LineWriter } from './lineWriter';
 import { cumulative, pick, pickWeighted, seededRandom, Zipf } from './random';
 import { Agenda, type Actor } from './agenda';
+import { MONTH_ABBREVIATIONS as MONTHS } from '../server/src/engine/time/monthNameDate';
 
 export interface InjectedAttack {
   /** The rules expected to name this source. */
@@ -42,7 +43,6 @@ const START_LOCAL_SECONDS = Date.UTC(2024, 2, 4, 0, 0, 0) / 1000;
 const OFFSET = '+0100';
 const DAY = 86_400;
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 const BROWSER_AGENTS: readonly [string, number][] = [
   ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36', 24],

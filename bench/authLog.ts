@@ -8,6 +8,7 @@ import { LineWriter } from './lineWriter';
 import { Agenda, type Actor } from './agenda';
 import { pick, seededRandom } from './random';
 import type { GeneratedLog, InjectedAttack } from './accessLog';
+import { MONTH_ABBREVIATIONS as MONTHS } from '../server/src/engine/time/monthNameDate';
 
 /** ~0.39 lines a second: a 1M-line auth.log spans about a month. */
 const LINES_PER_SECOND = 0.39;
@@ -15,7 +16,6 @@ const LINES_PER_SECOND = 0.39;
 const START = Date.UTC(2024, 2, 4, 0, 0, 0) / 1000;
 const DAY = 86_400;
 const HOST = 'web01';
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 const GUESSED_USERS = 'admin test user ubuntu oracle postgres git ftpuser guest pi support deploy jenkins hadoop mysql www-data nagios tomcat dev administrator ts3 minecraft'.split(' ');
 const STAFF = ['alice', 'bob', 'carol', 'deploy', 'backup'];

@@ -24,10 +24,10 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AnalysisReport, RuleId } from '../server/src/engine/model';
 import { seededRandom } from '../test/support/syntheticLogs';
+import { MONTH_ABBREVIATIONS as MONTHS } from '../server/src/engine/time/monthNameDate';
 
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const PER_SOURCE_RULES: RuleId[] = ['web-attack', 'scanner', 'brute-force', 'url-scan', 'compromise-after-brute-force'];
 const POPULATION_RULES: RuleId[] = ['high-volume', 'error-rate', 'data-exfiltration', 'ml-outlier', 'off-hours', 'port-scan'];
 

@@ -3,16 +3,8 @@
  * so figures from two machines (or two commits) are about the same input.
  */
 
-/** mulberry32: 32-bit state, fast, good enough spread for synthetic traffic. */
-export function seededRandom(seed: number): () => number {
-  let state = seed | 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The engine's seeded generator (mulberry32), so a seed means the same draws everywhere. */
+export { mulberry32 as seededRandom } from '../server/src/engine/detect/isolationForest';
 
 /** An integer in [0, n). */
 export function pick(random: () => number, n: number): number {

@@ -14,9 +14,9 @@ import * as path from 'node:path';
 import { analyzeText } from '../../server/src/engine/analyzer';
 import { resolveConfig } from '../../server/src/engine/config';
 import type { FileReport, Finding } from '../../server/src/engine/model';
+import { MONTH_ABBREVIATIONS as MONTHS } from '../../server/src/engine/time/monthNameDate';
 
 const LOGHUB = path.resolve(__dirname, '..', '..', '..', 'shared', 'corpora', 'loghub-2.0');
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const THRESHOLD = 5;
 const WINDOW_S = 600;
 

@@ -11,9 +11,9 @@ import * as path from 'node:path';
 import { detectFormat } from '../../server/src/engine/formats';
 import type { ParseContext } from '../../server/src/engine/formats/types';
 import type { LogRecord } from '../../server/src/engine/model';
+import { MONTH_ABBREVIATIONS as MONTHS } from '../../server/src/engine/time/monthNameDate';
 
 const LOGHUB = path.resolve(__dirname, '..', '..', '..', 'shared', 'corpora', 'loghub-2.0');
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 /** Any year will do: the checks read month, day and clock back. */
 const CONTEXT: ParseContext = { referenceYear: 2016, referenceTime: Date.UTC(2016, 11, 31) };
 

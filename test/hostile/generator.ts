@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { seededRandom } from '../support/syntheticLogs';
 import type { EngineRegExp } from './regexInventory';
+import { MONTH_ABBREVIATIONS as MONTHS } from '../../server/src/engine/time/monthNameDate';
 
 export type Random = () => number;
 
@@ -63,7 +64,6 @@ function randomBytes(random: Random, n: number): Buffer {
   return b;
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const p2 = (n: number) => String(n).padStart(2, '0');
 
 function clock(i: number): { syslog: string; clf: string; iso: string; w3cDate: string; w3cTime: string; nginx: string; apache: string } {

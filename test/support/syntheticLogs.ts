@@ -3,18 +3,11 @@
  * random edits: sshd lines of ordinary users with brute-force bursts mixed in.
  */
 
-/** mulberry32: small, fast, repeatable. */
-export function seededRandom(seed: number): () => number {
-  let state = seed | 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../bench/random';
+import { MONTH_ABBREVIATIONS as MONTHS } from '../../server/src/engine/time/monthNameDate';
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+export { seededRandom };
+
 const pad = (n: number) => String(n).padStart(2, '0');
 
 function syslogDate(ms: number): string {

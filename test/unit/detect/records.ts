@@ -8,6 +8,7 @@ import { resolveConfig, type EngineConfig, type PartialConfig } from '../../../s
 import { SourceProfiles } from '../../../server/src/engine/detect/sourceProfiles';
 import { WorkingHoursClock } from '../../../server/src/engine/time/workingHours';
 import { IpAllowlist } from '../../../server/src/engine/net/ipAllowlist';
+import { MONTH_ABBREVIATIONS as MONTHS } from '../../../server/src/engine/time/monthNameDate';
 
 /** A record with the text a parser was given for it. */
 export interface Fed {
@@ -24,7 +25,6 @@ export function at(iso: string): number {
   return t;
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 function syslogStamp(time: number): string {
   if (!Number.isFinite(time)) return '';

@@ -7,6 +7,7 @@ import {
 import type { Finding, LogRecord } from '../../../server/src/engine/model';
 import { analyzeText } from '../../../server/src/engine/analyzer';
 import { at, config, Harness, ofRule, type Fed } from './records';
+import { MONTH_ABBREVIATIONS } from '../../../server/src/engine/time/monthNameDate';
 
 const T0 = at('2024-05-14T09:00:00Z');
 
@@ -25,7 +26,7 @@ const BROWSER = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (K
 
 function clfStamp(ms: number): string {
   const d = new Date(ms);
-  const M = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getUTCMonth()];
+  const M = MONTH_ABBREVIATIONS[d.getUTCMonth()];
   const two = (n: number) => String(n).padStart(2, '0');
   return `${two(d.getUTCDate())}/${M}/${d.getUTCFullYear()}:${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000`;
 }

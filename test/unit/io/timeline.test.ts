@@ -6,9 +6,9 @@ import { analyzeText } from '../../../server/src/engine/analyzer';
 import { DEFAULT_CONFIG } from '../../../server/src/engine/config';
 import { analyzeFile } from '../../../server/src/io/analyzeFile';
 import { bucketLayout, collectTimeline, MAX_BUCKETS, TimelineCollector } from '../../../server/src/io/timeline';
+import { MONTH_ABBREVIATIONS as MONTHS } from '../../../server/src/engine/time/monthNameDate';
 
 const EXAMPLES = path.resolve(__dirname, '../../../example_logs');
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** Per-minute counts of a combined log read with a plain regex over its [dd/Mon/yyyy:hh:mm:ss +zzzz] stamps. */
 function expectedMinutes(text: string): Map<number, number> {
