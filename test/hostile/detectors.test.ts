@@ -33,7 +33,7 @@ function runDetectors(records: readonly LogRecord[], config: EngineConfig): { ru
     const text = `${record.source ?? ''} ${record.path ?? ''} ${record.message ?? ''}`;
     for (const d of detectors) {
       try {
-        d.observe(record, text);
+        d.observe(record, { text });
       } catch (err) {
         throw new Error(`${d.rule}.observe threw on ${JSON.stringify(record)}: ${(err as Error).stack}`);
       }

@@ -1,7 +1,7 @@
 import type { EngineConfig } from './config';
 import type { FailedRule, FileReport, Finding, FormatId, LogRecord, RuleId } from './model';
 import type { LineParser, LogFormat, ParseContext } from './formats/types';
-import type { Detector, DetectorContext } from './detect/types';
+import type { Detector, DetectorContext, LineText } from './detect/types';
 import { detectFormat, formatById, FormatScore, FORMATS } from './formats';
 import { createDetectors } from './detect';
 import { SourceProfiles } from './detect/sourceProfiles';
@@ -133,6 +133,8 @@ export class Analyzer {
   /** The per-source aggregates; their string tables are where a parallel reader's ids point. */
   readonly profiles: SourceProfiles;
   private readonly allowlist: IpAllowlist;
+  /** The line the detectors are looking at (one object, refilled line after line). */
+  private readonly current = new CurrentLine();
   private readonly started = performance.now();
   /**
    * Time spent in pushText and finish (a clock read per line would cost more than some
@@ -178,7 +180,22 @@ export class Analyzer {
    * aggregates then need no lookup by string. `newPairs`: see SourceProfiles.observeInterned.
    */
   pushInterned(text: string, record: LogRecord | null, sourceId: number, pathId: number, agentId: number, newPairs = -1): void {
-    this.observe(this.capped(text), record, this.stats.lines++, sourceId, pathId, agentId, newPairs);
+    this.current.set(this.capped(text));
+    this.observeCurrent(record, this.stats.lines++, sourceId, pathId, agentId, newPairs);
+  }
+
+  /**
+   * Same as pushInterned, for a line that is `bytes[start, end)` of an ASCII chunk: its text
+   * is only decoded if a detector reads it (most records never need it).
+   */
+  pushInternedBytes(bytes: AsciiBytes, start: number, end: number, record: LogRecord | null, sourceId: number, pathId: number, agentId: number, newPairs = -1): void {
+    const max = this.options.config.maxLineLength;
+    if (end - start > max) {
+      this.stats.longLines++;
+      end = start + max;
+    }
+    this.current.setBytes(bytes, start, end);
+    this.observeCurrent(record, this.stats.lines++, sourceId, pathId, agentId, newPairs);
   }
 
   /** The part of a line pattern work sees (maxLineLength), counting the lines cut. */
@@ -260,10 +277,15 @@ export class Analyzer {
     return false;
   }
 
-  /** `sourceId` NOT_INTERNED: the profiles look the record's strings up themselves. */
-  private observe(text: string, record: LogRecord | null, line: number, sourceId = NOT_INTERNED, pathId = -1, agentId = -1, newPairs = -1): void {
+  private observe(text: string, record: LogRecord | null, line: number): void {
+    this.current.set(text);
+    this.observeCurrent(record, line, NOT_INTERNED);
+  }
+
+  /** The record of the current line. `sourceId` NOT_INTERNED: the profiles look the record's strings up themselves. */
+  private observeCurrent(record: LogRecord | null, line: number, sourceId: number, pathId = -1, agentId = -1, newPairs = -1): void {
     if (!record) {
-      if (!isBlankLine(text)) this.stats.skipped++;
+      if (!isBlankLine(this.current.text)) this.stats.skipped++;
       return;
     }
     this.stats.parsed++;
@@ -272,14 +294,14 @@ export class Analyzer {
     if (record.kind === 'meta') return;
     if (sourceId === NOT_INTERNED) this.profiles.observe(record);
     else this.profiles.observeInterned(record, sourceId, pathId, agentId, newPairs);
-    this.runDetectors(record, text);
+    this.runDetectors(record, this.current);
   }
 
-  private runDetectors(record: LogRecord, text: string): void {
+  private runDetectors(record: LogRecord, line: LineText): void {
     const detectors = this.detectors;
     for (let i = 0; i < detectors.length; i++) {
       try {
-        detectors[i].observe(record, text);
+        detectors[i].observe(record, line);
       } catch (err) {
         this.recordFailure(detectors[i].rule, err);
       }
@@ -289,6 +311,35 @@ export class Analyzer {
   private recordFailure(rule: RuleId, err: unknown): void {
     if (this.stats.failedRules.some((f) => f.rule === rule)) return; // reported once
     this.stats.failedRules.push({ rule, error: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+/** Bytes whose characters are all ASCII, read as latin1 (Node's Buffer). */
+export interface AsciiBytes {
+  latin1Slice(start: number, end: number): string;
+}
+
+/** The text of the line being observed: a string, or bytes decoded when first read. */
+class CurrentLine implements LineText {
+  private value: string | undefined = '';
+  private bytes: AsciiBytes | null = null;
+  private start = 0;
+  private end = 0;
+
+  set(text: string): void {
+    this.value = text;
+    this.bytes = null;
+  }
+
+  setBytes(bytes: AsciiBytes, start: number, end: number): void {
+    this.value = undefined;
+    this.bytes = bytes;
+    this.start = start;
+    this.end = end;
+  }
+
+  get text(): string {
+    return (this.value ??= this.bytes!.latin1Slice(this.start, this.end));
   }
 }
 

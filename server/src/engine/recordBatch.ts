@@ -11,6 +11,7 @@
  */
 import type { AuthEvent, LogRecord, RecordKind } from './model';
 import type { StringIds } from './detect/stringIds';
+import type { AsciiBytes } from './analyzer';
 import { copyString } from './detect/sourceProfiles';
 import { PairSet } from './detect/pairTables';
 
@@ -491,6 +492,7 @@ export class RecordBatchWriter {
 /** The analysing side's receiver of batch lines (Analyzer.pushInterned). */
 export interface InternedSink {
   pushInterned(text: string, record: LogRecord | null, sourceId: number, pathId: number, agentId: number, newPairs: number): void;
+  pushInternedBytes(bytes: AsciiBytes, start: number, end: number, record: LogRecord | null, sourceId: number, pathId: number, agentId: number, newPairs: number): void;
 }
 
 /** Turns batches back into texts and records (analysing thread). */
@@ -513,10 +515,9 @@ export class RecordBatchReader {
         for (const s of b.fresh[f]) table.push(s);
       }
     }
-    // A decode per line: a copy each, so no text keeps the chunk alive. (One decode of the
-    // whole chunk and a slice per line was slower: a megabyte string per batch in the
-    // large-object space.)
-    const chunk = b.chunk ? (Buffer.from(b.chunk, 0, b.chunkBytes) as Buffer & { latin1Slice(start: number, end: number): string }) : null;
+    // Texts in the chunk are handed over as offsets: the few a detector reads are decoded
+    // then, each a copy (no text keeps the chunk alive).
+    const chunk: (Buffer & AsciiBytes) | null = b.chunk ? (Buffer.from(b.chunk, 0, b.chunkBytes) as Buffer & AsciiBytes) : null;
     const t = this.tables;
     const sources = t[0];
     const paths = t[1];
@@ -526,14 +527,15 @@ export class RecordBatchReader {
     const pairs = b.pairsCounted;
     for (let i = 0; i < b.count; i++) {
       const start = b.textStart[i];
-      const text = start >= 0 ? chunk!.latin1Slice(start, b.textEnd[i]) : b.texts[nextText++];
+      const end = b.textEnd[i];
+      const text = start >= 0 ? null : b.texts[nextText++];
       const kind = b.kind[i];
       if (kind === -1) {
-        sink.pushInterned(text, null, -1, -1, -1, 0);
+        deliver(sink, chunk, start, end, text, null, -1, -1, -1, 0);
         continue;
       }
       if (kind === -2) {
-        sink.pushInterned(text, b.objects[nextObject++], b.strings[i * S], b.strings[i * S + 1], b.strings[i * S + 2], pairs ? b.newPairs[i] : -1);
+        deliver(sink, chunk, start, end, text, b.objects[nextObject++], b.strings[i * S], b.strings[i * S + 1], b.strings[i * S + 2], pairs ? b.newPairs[i] : -1);
         continue;
       }
       const sb = i * S;
@@ -563,7 +565,7 @@ export class RecordBatchReader {
           userAgent: agentId >= 0 ? agents[agentId] : undefined,
           host: s[sb + 11] >= 0 ? t[11][s[sb + 11]] : undefined,
         };
-        sink.pushInterned(text, record, sourceId, pathId, agentId, pairs ? b.newPairs[i] : -1);
+        deliver(sink, chunk, start, end, text, record, sourceId, pathId, agentId, pairs ? b.newPairs[i] : -1);
         continue;
       }
       const record: LogRecord = {
@@ -591,7 +593,24 @@ export class RecordBatchReader {
         level: s[sb + 12] >= 0 ? t[12][s[sb + 12]] : undefined,
         message: s[sb + 14] >= 0 ? raw[s[sb + 14]] : undefined,
       };
-      sink.pushInterned(text, record, sourceId, pathId, agentId, pairs ? b.newPairs[i] : -1);
+      deliver(sink, chunk, start, end, text, record, sourceId, pathId, agentId, pairs ? b.newPairs[i] : -1);
     }
   }
+}
+
+/** One line to the sink: as bytes of the chunk (`text` null) or as its string. */
+function deliver(
+  sink: InternedSink,
+  chunk: AsciiBytes | null,
+  start: number,
+  end: number,
+  text: string | null,
+  record: LogRecord | null,
+  sourceId: number,
+  pathId: number,
+  agentId: number,
+  newPairs: number,
+): void {
+  if (text === null) sink.pushInternedBytes(chunk!, start, end, record, sourceId, pathId, agentId, newPairs);
+  else sink.pushInterned(text, record, sourceId, pathId, agentId, newPairs);
 }

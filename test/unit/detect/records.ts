@@ -189,7 +189,7 @@ export class Harness {
   feed(fed: readonly Fed[]): this {
     for (const { record, text } of fed) {
       this.profiles.observe(record);
-      for (const d of this.detectors) d.observe(record, text);
+      for (const d of this.detectors) d.observe(record, { text });
     }
     return this;
   }

@@ -46,6 +46,9 @@ describe('record batches (what the reader thread sends)', () => {
               assert.equal(agentId >= 0 ? tables[2].strings[agentId] : undefined, record.userAgent, `${name}: agent id`);
             }
           },
+          pushInternedBytes(bytes, start, end, record, sourceId, pathId, agentId, newPairs) {
+            this.pushInterned(bytes.latin1Slice(start, end), record, sourceId, pathId, agentId, newPairs);
+          },
         });
       }
       assert.equal(got.length, expected.length, name);

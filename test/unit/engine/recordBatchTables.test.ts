@@ -28,6 +28,9 @@ describe('record batch string tables', () => {
           assert.equal(record.method, methods[record.line % methods.length]);
           assert.equal(record.referrer, `https://example.com/${record.line % 3}`);
         },
+        pushInternedBytes(bytes, start, end, record, sourceId, pathId, agentId, newPairs) {
+          this.pushInterned(bytes.latin1Slice(start, end), record, sourceId, pathId, agentId, newPairs);
+        },
       });
     };
     for (let round = 0; round < 3; round++) {

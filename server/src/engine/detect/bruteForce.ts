@@ -33,7 +33,7 @@
  */
 import type { EngineConfig } from '../config';
 import type { Finding, LogRecord } from '../model';
-import type { Detector, DetectorContext, DetectorFactory } from './types';
+import type { Detector, DetectorContext, DetectorFactory, LineText } from './types';
 import { formatDuration, makeFinding, saturate } from '../score';
 import { copyString } from './sourceProfiles';
 
@@ -171,7 +171,7 @@ export class FailedLoginCounter {
   constructor(private readonly emit: (attempt: FailedAttempt) => void) {}
 
   /** Feeds one record; calls `emit` for every attempt (or evidence line) it settles. */
-  observe(record: LogRecord, text: string): void {
+  observe(record: LogRecord, line: LineText): void {
     if (record.kind === 'http') {
       const source = record.source;
       if (source === undefined || httpLoginOutcome(record) !== 'failure') return;
@@ -193,6 +193,7 @@ export class FailedLoginCounter {
     const isFailure = auth === 'failure' || auth === 'invalid-user';
     if (!isFailure && this.pendingCount === 0) return;
     const source = record.source;
+    const text = line.text;
     // Without a pid, the source's own lines are the best grouping there is.
     const key = connectionKey(record, text) ?? (source !== undefined ? '\u0000' + source : '');
     if (!isFailure) {
@@ -693,10 +694,10 @@ export const createBruteForceDetector: DetectorFactory = (config: EngineConfig):
 
   return {
     rule: 'brute-force',
-    observe(r: LogRecord, text: string): void {
+    observe(r: LogRecord, line: LineText): void {
       const kind = r.kind;
       if (kind === 'auth') {
-        counter.observe(r, text);
+        counter.observe(r, line);
         if (r.auth === 'success') noteSuccess(r.source);
         return;
       }
@@ -706,7 +707,7 @@ export const createBruteForceDetector: DetectorFactory = (config: EngineConfig):
       if (status !== 401 && status !== 403 && (status < 200 || status >= 400)) return;
       if (status !== 401 && status !== 403 && r.method !== 'POST' && r.user === undefined) return;
       const outcome = httpLoginOutcome(r);
-      if (outcome === 'failure') counter.observe(r, text);
+      if (outcome === 'failure') counter.observe(r, line);
       else if (outcome === 'success') noteSuccess(r.source);
     },
     finish(ctx: DetectorContext): Finding[] {

@@ -24,7 +24,7 @@
  */
 import type { EngineConfig } from '../config';
 import type { Finding, LogRecord } from '../model';
-import type { Detector, DetectorContext, DetectorFactory } from './types';
+import type { Detector, DetectorContext, DetectorFactory, LineText } from './types';
 import { formatDuration, makeFinding, saturate } from '../score';
 import { copyString } from './sourceProfiles';
 import { FailedLoginCounter, httpLoginOutcome, isoTime, readBruteForceBurst } from './bruteForce';
@@ -92,9 +92,9 @@ export const createCompromiseDetector: DetectorFactory = (config: EngineConfig):
 
   return {
     rule: 'compromise-after-brute-force',
-    observe(r: LogRecord, text: string): void {
+    observe(r: LogRecord, line: LineText): void {
       if (r.kind === 'auth') {
-        counter.observe(r, text);
+        counter.observe(r, line);
         if (r.auth === 'success') noteSuccess(r, 'Accepted login');
         return;
       }
@@ -103,7 +103,7 @@ export const createCompromiseDetector: DetectorFactory = (config: EngineConfig):
       if (status !== 401 && status !== 403 && (status < 200 || status >= 400)) return;
       if (status !== 401 && status !== 403 && r.method !== 'POST' && r.user === undefined) return;
       const outcome = httpLoginOutcome(r);
-      if (outcome === 'failure') counter.observe(r, text);
+      if (outcome === 'failure') counter.observe(r, line);
       else if (outcome === 'success' && bySource.has(r.source ?? '')) {
         noteSuccess(r, `Successful login (${r.method ?? 'request'} ${clip(r.path ?? '/')} → ${status})`);
       }

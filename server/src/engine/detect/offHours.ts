@@ -28,7 +28,7 @@
  */
 import type { EngineConfig, WorkingHours } from '../config';
 import type { Finding, LogRecord } from '../model';
-import type { Detector, DetectorContext, DetectorFactory } from './types';
+import type { Detector, DetectorContext, DetectorFactory, LineText } from './types';
 import { makeFinding, saturate } from '../score';
 import { copyString } from './sourceProfiles';
 import { WorkingHoursClock } from '../time/workingHours';
@@ -143,7 +143,7 @@ export const createOffHoursDetector: DetectorFactory = (config: EngineConfig, id
 
   return {
     rule: 'off-hours',
-    observe(r: LogRecord, text: string): void {
+    observe(r: LogRecord, line: LineText): void {
       let category: Category | undefined;
       if (r.kind === 'auth') {
         const auth = r.auth;
@@ -152,7 +152,7 @@ export const createOffHoursDetector: DetectorFactory = (config: EngineConfig, id
           if (lastLogin.size >= LAST_LOGIN_CAP && !lastLogin.has(r.user)) lastLogin.clear();
           lastLogin.set(copyString(r.user), { source: copyString(r.source), time: r.time });
         }
-        category = authCategory(r, text);
+        category = authCategory(r, line.text);
       } else if (r.kind === 'http') {
         const status = r.status;
         if (status === undefined || status < 200 || status >= 400 || r.path === undefined) return;
@@ -162,7 +162,7 @@ export const createOffHoursDetector: DetectorFactory = (config: EngineConfig, id
       if (category === 'privilege' || category === 'session') {
         // su writes "(to root) bob on pts/0" and then pam's "session opened for user root by
         // bob": one action, counted once (as the privileged command).
-        const key = connectionKey(r, text);
+        const key = connectionKey(r, line.text);
         if (key !== undefined) {
           if (category === 'session' && recentPrivilege.has(key)) return;
           if (category === 'privilege') {

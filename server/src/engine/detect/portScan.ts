@@ -23,7 +23,7 @@
  */
 import type { EngineConfig } from '../config';
 import type { Finding, LogRecord } from '../model';
-import type { Detector, DetectorContext, DetectorFactory } from './types';
+import type { Detector, DetectorContext, DetectorFactory, LineText } from './types';
 import { formatDuration, makeFinding, saturate } from '../score';
 import { copyString } from './sourceProfiles';
 import { formatWindow, isoTime } from './bruteForce';
@@ -177,13 +177,13 @@ export const createPortScanDetector: DetectorFactory = (config: EngineConfig): D
 
   return {
     rule: 'port-scan',
-    observe(r: LogRecord, text: string): void {
+    observe(r: LogRecord, line: LineText): void {
       if (r.kind !== 'firewall') return;
       const port = r.destinationPort;
       const source = r.source;
       if (port === undefined || source === undefined || !(port >= 0 && port <= 65535)) return;
       let s = bySource.get(source);
-      if (looksLikeReply(port, text)) {
+      if (looksLikeReply(port, line.text)) {
         if (s) s.ignoredReplies++;
         return;
       }

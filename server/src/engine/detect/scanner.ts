@@ -20,7 +20,7 @@
  * node-fetch, PostmanRuntime. Add such agents to `rules.scanner.extraAgents` to report them.
  */
 import type { EvidenceValue, Finding, LogRecord } from '../model';
-import type { Detector, DetectorContext, DetectorFactory } from './types';
+import type { Detector, DetectorContext, DetectorFactory, LineText } from './types';
 import { makeFinding, saturate } from '../score';
 import { copyString } from './sourceProfiles';
 import { IdMemo } from './stringIds';
@@ -181,7 +181,7 @@ export const createScannerDetector: DetectorFactory = (config, ids): Detector =>
   return {
     rule: 'scanner',
 
-    observe(record: LogRecord, text: string): void {
+    observe(record: LogRecord, line: LineText): void {
       if (record.kind !== 'http') return;
       let hits: ToolHit[] | null = null;
       const ua = record.userAgent;
@@ -208,7 +208,7 @@ export const createScannerDetector: DetectorFactory = (config, ids): Detector =>
           requests: 0,
           lines: [],
           firstLine: record.line,
-          span: spanOnLine(text, firstValue, first, first.where === 'user-agent'),
+          span: spanOnLine(line.text, firstValue, first, first.where === 'user-agent'),
           firstExcerpt: copyString(firstValue.slice(0, 200)),
           firstWhere: first.where,
           tools: new Map(),

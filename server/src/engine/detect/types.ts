@@ -14,6 +14,11 @@ export interface DetectorContext {
   earlier: readonly Finding[];
 }
 
+/** The text of the line being observed (see Detector.observe). */
+export interface LineText {
+  readonly text: string;
+}
+
 /**
  * One rule. Detectors are fed every record in line order, then asked for their findings.
  * `finish` must not change the detector's state: the editor keeps feeding appended lines
@@ -22,12 +27,12 @@ export interface DetectorContext {
 export interface Detector {
   readonly rule: RuleId;
   /**
-   * `text` is the line as given to the parsers (capped at maxLineLength); don't keep it.
-   * The analyzer hands `record.source`, `path` and `userAgent` over as canonical copies
+   * `line.text` is the line as given to the parsers (capped at maxLineLength), decoded the
+   * first time it is read: most records never need it. Don't keep `line` or its text. The analyzer hands `record.source`, `path` and `userAgent` over as canonical copies
    * (see SourceProfiles): they may be kept as they are, and maps keyed by them find them by
    * identity. Other fields may be slices of the line: copy what is kept.
    */
-  observe(record: LogRecord, text: string): void;
+  observe(record: LogRecord, line: LineText): void;
   finish(ctx: DetectorContext): Finding[];
 }
 

@@ -21,7 +21,7 @@
  * Every pattern is linear: bounded repeats, classes that exclude what follows them.
  */
 import type { EvidenceValue, Finding, LogRecord } from '../model';
-import type { Detector, DetectorContext, DetectorFactory, RecordIds } from './types';
+import type { Detector, DetectorContext, DetectorFactory, LineText, RecordIds } from './types';
 import { makeFinding, saturate } from '../score';
 import { copyString } from './sourceProfiles';
 import { IdMemo } from './stringIds';
@@ -1186,7 +1186,7 @@ export const createWebAttackDetector: DetectorFactory = (config, ids): Detector 
   return {
     rule: 'web-attack',
 
-    observe(record: LogRecord, text: string): void {
+    observe(record: LogRecord, line: LineText): void {
       if (record.kind === 'meta') return;
       const hits = scan(record, rounds, cache, memos);
       if (!hits) return;
@@ -1201,7 +1201,7 @@ export const createWebAttackDetector: DetectorFactory = (config, ids): Detector 
           lines: [],
           payloadLines: 0,
           firstLine: record.line,
-          first: toMatch(best, record, text, rounds),
+          first: toMatch(best, record, line.text, rounds),
           counts: new Int32Array(SUBTYPES.length),
           maxStrength: 0,
           strongestSubtype: best.subtype,
