@@ -165,9 +165,10 @@ class PathEntries {
 }
 
 /**
- * The window of every source at once: requests in arrival order in one deque (parallel
- * arrays), each linked to the same source's next request, so evicting by time and walking
- * one source's requests are both cheap and memory follows the window, not the file.
+ * The window of every source at once: requests in arrival order in one ring of typed arrays,
+ * each linked to the same source's next request, so evicting by time and walking one
+ * source's requests are both cheap and memory follows the window, not the file. A request
+ * is known by its sequence number; it sits at `seq & mask` while in the window.
  * Sources and paths are known by their interned ids (see RecordIds).
  */
 class Windows {
@@ -184,17 +185,17 @@ class Windows {
   /** Per key: the last time of a dropped source (its untimed records take it). */
   private lastTimes = new Float64Array(1024);
   private readonly entries = new PathEntries();
-  private times: number[] = [];
-  private owners: SourceWindow[] = [];
-  /** Entry slot of each request. */
-  private slots: number[] = [];
-  /** line · 2 + (1 when answered 4xx). */
-  private packed: number[] = [];
-  /** Sequence number of the same source's next request (-1: none yet). */
-  private next: number[] = [];
+  /** The ring, by `seq & mask`: time, owner's key, entry slot, line, 4xx answer, and the owner's next request's seq (-1: none yet). */
+  private times = new Float64Array(1024);
+  private owners = new Int32Array(1024);
+  private slots = new Int32Array(1024);
+  private lines = new Int32Array(1024);
+  private refused = new Uint8Array(1024);
+  private next = new Float64Array(1024);
+  private mask = 1023;
+  /** Sequence numbers of the oldest request in the window and of the next one to come. */
   private head = 0;
-  /** Sequence number of index 0 (requests dropped by compaction). */
-  private base = 0;
+  private tail = 0;
   private maxTime = -Infinity;
 
   constructor(
@@ -242,17 +243,20 @@ class Windows {
       if (entries.probe[slot] < 0) entries.probe[slot] = isProbePath(path) ? 1 : 0;
       if (entries.refused[slot]++ === 0 && entries.probe[slot] === 1) w.probeDistinct++;
     }
-    const seq = this.base + this.times.length;
-    this.times.push(t);
-    this.owners.push(w);
-    this.slots.push(slot);
-    this.packed.push(line * 2 + (refused ? 1 : 0));
-    this.next.push(-1);
-    if (w.tailSeq >= this.base + this.head) this.next[w.tailSeq - this.base] = seq;
+    if (this.tail - this.head > this.mask) this.grow();
+    const seq = this.tail++;
+    const at = seq & this.mask;
+    this.times[at] = t;
+    this.owners[at] = key;
+    this.slots[at] = slot;
+    this.lines[at] = line;
+    this.refused[at] = refused ? 1 : 0;
+    this.next[at] = -1;
+    if (w.tailSeq >= this.head) this.next[w.tailSeq & this.mask] = seq;
     else w.headSeq = seq;
     w.tailSeq = seq;
 
-    const duration = w.maxTime - this.times[w.headSeq - this.base];
+    const duration = w.maxTime - this.times[w.headSeq & this.mask];
     if (w.distinct >= this.distinctPaths && w.errors >= this.minErrorRatio * w.requests) {
       if (w.crossLine < 0) w.crossLine = line;
       const b = w.best;
@@ -284,15 +288,16 @@ class Windows {
     const list = probesOnly ? (w.probeEvidence ??= []) : (w.evidence ??= []);
     const last = probesOnly ? w.probeLast : w.evidenceLast;
     const entries = this.entries;
+    const mask = this.mask;
     // continue after the last request collected while it is still in the window
-    let seq = last >= w.headSeq && last >= 0 ? this.next[last - this.base] : w.headSeq;
-    for (; seq >= 0; seq = this.next[seq - this.base]) {
-      const i = seq - this.base;
-      const refused = (this.packed[i] & 1) === 1;
-      const slot = this.slots[i];
+    let seq = last >= w.headSeq && last >= 0 ? this.next[last & mask] : w.headSeq;
+    for (; seq >= 0; seq = this.next[seq & mask]) {
+      const at = seq & mask;
+      const refused = this.refused[at] === 1;
+      const slot = this.slots[at];
       const probe = entries.probe[slot] === 1;
       if (!probesOnly || (refused && probe)) {
-        if (list.length < this.maxLines) list.push(Math.floor(this.packed[i] / 2));
+        if (list.length < this.maxLines) list.push(this.lines[at]);
         if (refused) w.noteExample(entries.path[slot]!, probe);
       }
     }
@@ -301,23 +306,22 @@ class Windows {
   }
 
   private evict(oldest: number): void {
-    const times = this.times;
     const entries = this.entries;
-    while (this.head < times.length && times[this.head] < oldest) {
-      const w = this.owners[this.head];
-      const slot = this.slots[this.head];
-      const refused = (this.packed[this.head] & 1) === 1;
+    const mask = this.mask;
+    while (this.head < this.tail && this.times[this.head & mask] < oldest) {
+      const seq = this.head;
+      const at = seq & mask;
+      const w = this.byKey[this.owners[at]]!;
+      const slot = this.slots[at];
       w.requests--;
       if (--entries.inWindow[slot] === 0) w.distinct--;
-      if (refused) {
+      if (this.refused[at] === 1) {
         w.errors--;
         if (--entries.refused[slot] === 0 && entries.probe[slot] === 1) w.probeDistinct--;
       }
       // paths that left the window are forgotten
       if (entries.inWindow[slot] === 0 && entries.refused[slot] === 0) entries.release(slot);
-      const seq = this.base + this.head;
-      const nextSeq = this.next[this.head];
-      if (w.headSeq === seq) w.headSeq = nextSeq;
+      if (w.headSeq === seq) w.headSeq = this.next[at];
       if (w.tailSeq === seq) {
         w.headSeq = -1;
         w.tailSeq = -1;
@@ -328,17 +332,35 @@ class Windows {
       }
       this.head++;
     }
-    // compact now and then so the arrays hold about one window
-    if (this.head > 4096 && this.head * 2 > times.length) {
-      const n = this.head;
-      this.times.splice(0, n);
-      this.owners.splice(0, n);
-      this.slots.splice(0, n);
-      this.packed.splice(0, n);
-      this.next.splice(0, n);
-      this.base += n;
-      this.head = 0;
+  }
+
+  /** Twice the room: every request in the window moves to its place in the bigger ring. */
+  private grow(): void {
+    const size = (this.mask + 1) * 2;
+    const mask = size - 1;
+    const times = new Float64Array(size);
+    const owners = new Int32Array(size);
+    const slots = new Int32Array(size);
+    const lines = new Int32Array(size);
+    const refused = new Uint8Array(size);
+    const next = new Float64Array(size);
+    for (let seq = this.head; seq < this.tail; seq++) {
+      const from = seq & this.mask;
+      const to = seq & mask;
+      times[to] = this.times[from];
+      owners[to] = this.owners[from];
+      slots[to] = this.slots[from];
+      lines[to] = this.lines[from];
+      refused[to] = this.refused[from];
+      next[to] = this.next[from];
     }
+    this.times = times;
+    this.owners = owners;
+    this.slots = slots;
+    this.lines = lines;
+    this.refused = refused;
+    this.next = next;
+    this.mask = mask;
   }
 }
 
