@@ -23,6 +23,18 @@ function words(n: number, prefix = '/dir'): string[] {
 }
 
 describe('url-scan detector', () => {
+  it("counts the request that pushes the source's own last request out of the window", () => {
+    const cfg = config({ rules: { 'url-scan': { distinctPaths: 3, minErrorRatio: 0.5, windowSeconds: 60 } } });
+    const log = new LogBuilder();
+    log.http(T0, SCANNER, 'GET', '/a', 404);
+    // 61 s later: /a leaves the window as /b arrives (nothing else moved the clock meanwhile)
+    burst(log, ['/b', '/c', '/d'], 1000, () => 404, { start: T0 + 61_000 });
+    const [f, ...rest] = run(log, cfg);
+    assert.equal(rest.length, 0);
+    assert.equal(f.evidence.distinctPaths, 3, '/b, /c and /d are in one window');
+    assert.deepEqual(f.lines, [2, 3, 4]);
+  });
+
   it('fires on 45 distinct paths in a minute, mostly 404, and says so', () => {
     const log = new LogBuilder();
     const paths = [...PROBES.slice(0, 3), ...words(42)];

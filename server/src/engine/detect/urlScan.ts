@@ -230,6 +230,8 @@ class Windows {
     if (t > this.maxTime) {
       this.maxTime = t;
       this.evict(t - this.windowMs);
+      // this source's own last request may just have left, and its emptied window with it
+      if (this.byKey[key] === undefined) this.byKey[key] = w;
     }
     if (t > w.maxTime || w.headSeq < 0) w.maxTime = t;
 
