@@ -9,6 +9,7 @@ import { WorkingHoursClock } from './time/workingHours';
 import { IpAllowlist } from './net/ipAllowlist';
 import { compareFindings } from './score';
 import { LineSplitter, splitText } from './lineSplitter';
+import { AccessLineFields } from './formats/accessLogFields';
 
 /** Non-empty lines looked at before the format is chosen. */
 export const SNIFF_LINES = 64;
@@ -53,11 +54,17 @@ export class RecordParser {
   private sniffed: { text: string; line: number }[] | undefined = [];
   private sniffedNonEmpty = 0;
   private readonly parseContext: ParseContext;
+  private readonly accessFields = new AccessLineFields();
 
+  /**
+   * `emitAccess`, when given, takes the lines of an access log's own format as fields instead
+   * of records (see LineParser.scanAccess): a reader that stores fields makes no record.
+   */
   constructor(
     config: EngineConfig,
     referenceTime: number | undefined,
     private readonly emit: (text: string, line: number, record: LogRecord | null) => void,
+    private readonly emitAccess?: (text: string, line: number, fields: AccessLineFields) => void,
   ) {
     this.parseContext = createParseContext(config, referenceTime);
     if (config.format) {
@@ -87,7 +94,13 @@ export class RecordParser {
       this.sniffed.push({ text, line });
       if (text.trim().length > 0) this.sniffedNonEmpty++;
       if (this.sniffedNonEmpty >= SNIFF_LINES || this.sniffed.length >= SNIFF_MAX_LINES) this.decide();
-    } else this.emit(text, line, isBlankLine(text) ? null : this.chain!.parse(text, line));
+    } else this.parseLine(text, line);
+  }
+
+  private parseLine(text: string, line: number): void {
+    if (isBlankLine(text)) this.emit(text, line, null);
+    else if (this.emitAccess && this.chain!.scanAccess(text, this.accessFields)) this.emitAccess(text, line, this.accessFields);
+    else this.emit(text, line, this.chain!.parse(text, line));
   }
 
   /** Chooses the format now if the sample is still open (the text was short); lines may still follow. */
@@ -106,7 +119,7 @@ export class RecordParser {
       this.formatScores = scores;
       this.choose(format);
     }
-    for (const { text, line } of sample) this.emit(text, line, isBlankLine(text) ? null : this.chain!.parse(text, line));
+    for (const { text, line } of sample) this.parseLine(text, line);
   }
 
   private choose(format: LogFormat): void {
@@ -374,6 +387,17 @@ export class ParserChain {
     const formats = [format, ...others, ...(format.id === 'generic' ? [] : [formatById('generic')!])];
     this.key = formats.map((f) => f.id).join(',');
     this.parsers = formats.map((f) => f.createParser(ctx));
+  }
+
+  /** Reads the line into `into` when the chain's own format is an access log's that reads it (see LineParser.scanAccess). */
+  scanAccess(text: string, into: AccessLineFields): boolean {
+    const own = this.parsers[0];
+    if (own.scanAccess === undefined) return false;
+    try {
+      return own.scanAccess(text, into);
+    } catch {
+      return false; // parse fails the same way: the chain goes on to the next format
+    }
   }
 
   /** The record of a non-blank line, or null when no parser understands it. */

@@ -12,6 +12,7 @@
 import type { AuthEvent, LogRecord, RecordKind } from './model';
 import type { StringIds } from './detect/stringIds';
 import type { AsciiBytes } from './analyzer';
+import type { AccessLineFields } from './formats/accessLogFields';
 import { copyString } from './detect/sourceProfiles';
 import { PairSet } from './detect/pairTables';
 
@@ -138,6 +139,23 @@ class WriterTable {
     return id;
   }
 
+  /** The id of text[start, end): an IPv4 address is looked up by its value, without a slice. */
+  idOfRange(text: string, start: number, end: number): number {
+    const ipv4 = this.byIpv4;
+    if (ipv4) {
+      const key = ipv4KeyOf(text, start, end);
+      if (key !== -1) {
+        let id = ipv4.get(key);
+        if (id < 0) {
+          id = this.add(text.slice(start, end));
+          ipv4.set(key, id);
+        }
+        return id;
+      }
+    }
+    return this.id(text.slice(start, end));
+  }
+
   private add(s: string): number {
     const id = this.strings.length;
     // a copy: a slice would keep its whole line alive for as long as the table lives. (Not
@@ -171,14 +189,19 @@ class WriterTable {
  * address takes the slow path.)
  */
 export function ipv4Key(s: string): number {
-  const n = s.length;
+  return ipv4KeyOf(s, 0, s.length);
+}
+
+/** ipv4Key of text[start, end). */
+function ipv4KeyOf(text: string, start: number, end: number): number {
+  const n = end - start;
   if (n < 7 || n > 15) return -1;
   let value = 0;
   let octet = 0;
   let digits = 0;
   let dots = 0;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
     if (c === 46) {
       if (digits === 0 || dots === 3) return -1;
       value = (value << 8) | octet;
@@ -247,6 +270,8 @@ export class RecordBatchWriter {
   private readonly sourcePaths = new PairSet(1 << 16);
   private readonly sourceAgents = new PairSet(1 << 12);
   private readonly lastPairedAgent: number[] = [];
+  /** Where addAccess reads a request line into. */
+  private readonly request: LogRecord = { line: 0, kind: 'http', time: NaN, offsetMinutes: 0, method: undefined, path: undefined, query: undefined };
   private capacity = 0;
   private count = 0;
   private batch!: RecordBatch;
@@ -374,17 +399,7 @@ export class RecordBatchWriter {
     const path = r.path;
     b.strings[sb + 1] = typeof path === 'string' ? this.tables[1].id(path) : -1;
     const agent = r.userAgent;
-    let agentId = -1;
-    if (typeof agent === 'string') {
-      // compare with this source's last agent before hashing it
-      const table = this.tables[2];
-      const last = sourceId >= 0 && sourceId < this.lastAgent.length ? this.lastAgent[sourceId] : -1;
-      agentId = last >= 0 && table.strings[last] === agent ? last : table.id(agent);
-      if (sourceId >= 0) {
-        while (this.lastAgent.length <= sourceId) this.lastAgent.push(-1);
-        this.lastAgent[sourceId] = agentId;
-      }
-    }
+    const agentId = typeof agent === 'string' ? this.agentId(sourceId, agent) : -1;
     b.strings[sb + 2] = agentId;
 
     if (typeof r.time !== 'number' || typeof r.offsetMinutes !== 'number' || typeof r.line !== 'number' || (r.line | 0) !== r.line) return false;
@@ -423,19 +438,11 @@ export class RecordBatchWriter {
     const strs = b.strings;
     if (!(this.put(strs, sb + 3, t[3], r.destination) && this.put(strs, sb + 4, t[4], r.protocol) && this.put(strs, sb + 5, t[5], r.action))) return false;
     if (!(this.put(strs, sb + 6, t[6], r.user) && this.put(strs, sb + 7, t[7], r.method))) return false;
-    // the referrer: like the agent, most often the same as this source's last one
     const referrer = r.referrer;
     if (referrer === undefined) strs[sb + 8] = -1;
     else {
       if (typeof referrer !== 'string') return false;
-      const table = t[8];
-      const last = sourceId >= 0 && sourceId < this.lastReferrer.length ? this.lastReferrer[sourceId] : -1;
-      const id = last >= 0 && last < table.strings.length && table.strings[last] === referrer ? last : table.id(referrer);
-      if (sourceId >= 0) {
-        while (this.lastReferrer.length <= sourceId) this.lastReferrer.push(-1);
-        this.lastReferrer[sourceId] = id;
-      }
-      strs[sb + 8] = id;
+      strs[sb + 8] = this.referrerId(sourceId, referrer);
     }
     if (!(this.put(strs, sb + 9, t[9], r.auth) && this.put(strs, sb + 10, t[10], r.program) && this.put(strs, sb + 11, t[11], r.host))) return false;
     if (!this.put(strs, sb + 12, t[12], r.level)) return false;
@@ -446,6 +453,88 @@ export class RecordBatchWriter {
     b.offsetMinutes[i] = r.offsetMinutes;
     b.numberMask[i] = mask;
     return true;
+  }
+
+  /**
+   * An access-log line read into fields (RecordParser's emitAccess): the columns `add` would
+   * write for `accessRecord(parsed, line, f)`, without making that record. `text`, `start`,
+   * `end`: the line's text, as for `add`; `parsed`: the text the fields point into.
+   */
+  addAccess(text: string | null, start: number, end: number, parsed: string, line: number, f: AccessLineFields): void {
+    if (this.count === this.capacity) this.grow();
+    const b = this.batch;
+    const i = this.count++;
+    if (start >= 0) {
+      b.textStart[i] = start;
+      b.textEnd[i] = end;
+    } else {
+      b.textStart[i] = -1;
+      b.texts.push(text!);
+    }
+    text = parsed;
+    const t = this.tables;
+    const strs = b.strings;
+    const sb = i * S;
+    const sourceId = t[0].idOfRange(text, f.clientStart, f.clientEnd);
+    strs[sb] = sourceId;
+    const request = this.request;
+    f.readRequest(text, request);
+    const pathId = request.path === undefined ? -1 : t[1].id(request.path);
+    strs[sb + 1] = pathId;
+    const agent = f.userAgent(text);
+    const agentId = agent === undefined ? -1 : this.agentId(sourceId, agent);
+    strs[sb + 2] = agentId;
+    strs[sb + 3] = -1;
+    strs[sb + 4] = -1;
+    strs[sb + 5] = -1;
+    const user = f.user(text);
+    strs[sb + 6] = user === undefined ? -1 : t[6].id(user);
+    strs[sb + 7] = request.method === undefined ? -1 : t[7].id(request.method);
+    const referrer = f.referrer(text);
+    strs[sb + 8] = referrer === undefined ? -1 : this.referrerId(sourceId, referrer);
+    strs[sb + 9] = -1;
+    strs[sb + 10] = -1;
+    strs[sb + 11] = f.hostStart >= 0 ? t[11].id(text.slice(f.hostStart, f.hostEnd)) : -1;
+    strs[sb + 12] = -1;
+    if (request.query === undefined) strs[sb + 13] = -1;
+    else {
+      strs[sb + 13] = b.raw.length;
+      b.raw.push(request.query);
+    }
+    strs[sb + 14] = -1;
+    const nb = i * N;
+    b.numbers[nb] = f.status;
+    b.numbers[nb + 1] = f.bytes;
+    b.numberMask[i] = 3;
+    b.kind[i] = 0;
+    b.recordLine[i] = line;
+    b.time[i] = f.time;
+    b.offsetMinutes[i] = f.offsetMinutes;
+    b.newPairs[i] = this.countPairs ? this.pairsOf(sourceId, pathId, agentId) : 0;
+  }
+
+  /** A user agent's id: most often the same as this source's last one, compared before hashing. */
+  private agentId(sourceId: number, agent: string): number {
+    const table = this.tables[2];
+    const last = sourceId >= 0 && sourceId < this.lastAgent.length ? this.lastAgent[sourceId] : -1;
+    const id = last >= 0 && table.strings[last] === agent ? last : table.id(agent);
+    if (sourceId >= 0) {
+      while (this.lastAgent.length <= sourceId) this.lastAgent.push(-1);
+      this.lastAgent[sourceId] = id;
+    }
+    return id;
+  }
+
+  /** A referrer's id: like the agent, most often the same as this source's last one. */
+  private referrerId(sourceId: number, referrer: string): number {
+    const table = this.tables[8];
+    const last = sourceId >= 0 && sourceId < this.lastReferrer.length ? this.lastReferrer[sourceId] : -1;
+    const id = last >= 0 && last < table.strings.length && table.strings[last] === referrer ? last : table.id(referrer);
+    if (sourceId >= 0) {
+      while (this.lastReferrer.length <= sourceId) this.lastReferrer.push(-1);
+      this.lastReferrer[sourceId] = id;
+    }
+    return id;
   }
 
   /** newPairs bits of an HTTP record (see SourceProfiles.observeInterned). */

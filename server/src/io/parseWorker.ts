@@ -42,15 +42,29 @@ function run(data: ParseWorkerData): void {
   let currentEnd = -1;
   const heldBack = new Map<number, string>();
 
-  const parser = new RecordParser(data.config, data.referenceTime, (_capped, line, record) => {
-    if (line === currentLine) {
-      writer.add(currentStart >= 0 ? null : currentText, currentStart, currentEnd, record);
-      if (heldBack.size > 0) heldBack.delete(line);
-    } else {
-      writer.add(heldBack.get(line)!, -1, -1, record);
-      heldBack.delete(line);
-    }
-  });
+  const parser = new RecordParser(
+    data.config,
+    data.referenceTime,
+    (_capped, line, record) => {
+      if (line === currentLine) {
+        writer.add(currentStart >= 0 ? null : currentText, currentStart, currentEnd, record);
+        if (heldBack.size > 0) heldBack.delete(line);
+      } else {
+        writer.add(heldBack.get(line)!, -1, -1, record);
+        heldBack.delete(line);
+      }
+    },
+    // access-log lines go to the batch as fields: no record is made for them
+    (capped, line, fields) => {
+      if (line === currentLine) {
+        writer.addAccess(currentStart >= 0 ? null : currentText, currentStart, currentEnd, capped, line, fields);
+        if (heldBack.size > 0) heldBack.delete(line);
+      } else {
+        writer.addAccess(heldBack.get(line)!, -1, -1, capped, line, fields);
+        heldBack.delete(line);
+      }
+    },
+  );
   const splitter = new LineSplitter((text, line, start, end) => {
     currentLine = line;
     currentText = text;

@@ -60,6 +60,74 @@ describe('record batches (what the reader thread sends)', () => {
     }
   });
 
+  it('write access-log lines read as fields exactly as the records the parser makes of them', () => {
+    const awkward = [
+      '203.0.113.9 - - [10/Oct/2024:13:55:36 -0700] "GET /a/b.php?id=1%27 HTTP/1.1" 200 2326 "http://x.example/" "Mozilla/5.0 (X11)"',
+      'www.example.com 198.51.100.2 - bob [10/Oct/2024:13:55:37 +0200] "POST /login HTTP/1.1" 401 12 "-" "curl/8.0"',
+      '2001:db8::7 - - [10/Oct/2024:13:55:38 +0000] "GET /?q= HTTP/2.0" 304 - "" "-"',
+      'host-1.example - - [10/Oct/2024:13:55:39 -0000] "GET /x?\\"a\\"=1 HTTP/1.1" 200 5 "http://r/\\"q\\"" "agent \\"quoted\\" here"',
+      '198.51.100.3 - - [10/Oct/2024:13:55:40 -0700] "-" 400 0 "-" "-"',
+      '198.51.100.4 - - [10/Oct/2024:13:55:41 -0700] "GET /no protocol here" 200 1 "-" "x"',
+      '198.51.100.5 - - [10/Oct/2024:13:55:42 -0700] "GET /quote"inside HTTP/1.1" 404 9 "-" "ua"',
+      '"198.51.100.6 - - [10/Oct/2024:13:55:43 -0700] \\"GET / HTTP/1.1\\" 200 1 \\"-\\" \\"ua\\""',
+      '198.51.100.7 - - [10/Oct/2024:13:55:44 -0700] "GET /extra HTTP/1.1" 200 1 "-" "ua" 0.012 "upstream"',
+      '198.51.100.8 - - [10/Oct/2024:13:55:45 -0700] "GET /cr HTTP/1.1" 200 1 "-" "ua"\r',
+      '198.51.100.9\t-\t-\t[10/Oct/2024:13:55:46 -0700]\t"GET /tabs HTTP/1.1"\t200\t1\t"-"\t"ua"',
+      '198.51.100.10 - - [10/Oct/2024:13:55:47 -0700] "GET /common HTTP/1.1" 200 1',
+      '198.51.100.11 - - [10/Oct/2024:13:55:48 -0700] "GET /cut HTTP/1.1" 200 1 "-" "truncated agent',
+      '198.51.100.12 - - [10/Oct/2024:13:55:49.123 GMT] "GET /odd-date HTTP/1.1" 200 1 "-" "ua"',
+      'not an access line at all',
+    ].join('\n');
+    const inputs: [string, string][] = fs.readdirSync(EXAMPLES).map((name) => [name, fs.readFileSync(path.join(EXAMPLES, name), 'utf8')]);
+    for (const format of ['apache-combined', 'apache-common', undefined]) inputs.push([`awkward lines (${format ?? 'detected'})`, awkward]);
+    let asFields = 0;
+    for (const [i, [name, text]] of inputs.entries()) {
+      const format = i >= inputs.length - 3 ? (['apache-combined', 'apache-common', undefined] as const)[i - (inputs.length - 3)] : undefined;
+      const config = resolveConfig(format ? { format } : undefined);
+      const readBack = (useFields: boolean) => {
+        const writer = new RecordBatchWriter(8);
+        const batches = [];
+        const flushSome = () => {
+          if (writer.lines === 5) batches.push(writer.flush(null));
+        };
+        const parser = new RecordParser(
+          config,
+          Date.UTC(2024, 5, 1),
+          (capped, _line, record) => {
+            writer.add(capped, -1, -1, record);
+            flushSome();
+          },
+          useFields
+            ? (capped, line, fields) => {
+                asFields++;
+                writer.addAccess(capped, -1, -1, capped, line, fields);
+                flushSome();
+              }
+            : undefined,
+        );
+        splitText(text, (line, n) => parser.push(line, n));
+        parser.end();
+        batches.push(writer.flush(null));
+        const tables: [StringIds, StringIds, StringIds] = [new StringIds(), new StringIds(), new StringIds()];
+        const reader = new RecordBatchReader(tables);
+        const got: unknown[] = [];
+        for (const b of batches) {
+          reader.read(b, {
+            pushInterned(t, record, sourceId, pathId, agentId, newPairs) {
+              got.push({ t, record: defined(record), sourceId, pathId, agentId, newPairs });
+            },
+            pushInternedBytes() {
+              assert.fail('no chunk here');
+            },
+          });
+        }
+        return got;
+      };
+      assert.deepEqual(readBack(true), readBack(false), name);
+    }
+    assert.ok(asFields > 100, `only ${asFields} lines went as fields`);
+  });
+
   it('keys only canonical dotted-quad IPv4 texts by their value (two texts never share a key)', () => {
     const cases: [string, number][] = [
       ['1.2.3.4', 0x01020304],

@@ -120,20 +120,97 @@ function nextQuotedField(text: string, q: number, end: number): number {
   return p < end && text.charCodeAt(p) === 0x22 ? p : -1;
 }
 
-function parseRange(text: string, start: number, end: number, line: number, requireAgent: boolean, stamp: StampOut): LogRecord | null {
+/**
+ * Where an access line's fields are, once read (scanAccessLine): what a record is made of,
+ * as positions in the line's text, so that a reader can take the fields without a record.
+ * Positions are -1 for a field that is not there.
+ */
+export class AccessLineFields {
+  /** [vhost] client and authuser tokens. */
+  hostStart = -1;
+  hostEnd = -1;
+  clientStart = 0;
+  clientEnd = 0;
+  userStart = 0;
+  userEnd = 0;
+  time = 0;
+  offsetMinutes = 0;
+  /** The request's text between its quotes, and whether it had `\"` in it. */
+  requestStart = 0;
+  requestEnd = 0;
+  requestEscaped = false;
+  status = 0;
+  bytes = 0;
+  /** The quoted referrer and user agent (both there, or both -1). */
+  referrerStart = -1;
+  referrerEnd = -1;
+  referrerEscaped = false;
+  agentStart = -1;
+  agentEnd = -1;
+  agentEscaped = false;
+
+  /** The authuser, undefined for `-`. */
+  user(text: string): string | undefined {
+    return this.userEnd === this.userStart + 1 && text.charCodeAt(this.userStart) === 0x2d ? undefined : text.slice(this.userStart, this.userEnd);
+  }
+
+  referrer(text: string): string | undefined {
+    return this.referrerStart < 0 ? undefined : optionalValue(text, this.referrerStart, this.referrerEnd, this.referrerEscaped);
+  }
+
+  userAgent(text: string): string | undefined {
+    return this.agentStart < 0 ? undefined : optionalValue(text, this.agentStart, this.agentEnd, this.agentEscaped);
+  }
+
+  /** Method, path and query into `into` (undefined for what the request does not have). */
+  readRequest(text: string, into: LogRecord): void {
+    into.method = undefined;
+    into.path = undefined;
+    into.query = undefined;
+    if (this.requestEscaped) {
+      const request = quotedValue(text, this.requestStart, this.requestEnd, true);
+      readRequestLine(request, 0, request.length, into);
+    } else readRequestLine(text, this.requestStart, this.requestEnd, into);
+  }
+}
+
+/** The record of a line read into `f` (the one parseAccessLine returns). */
+export function accessRecord(text: string, line: number, f: AccessLineFields): LogRecord {
+  const record: LogRecord = {
+    line,
+    kind: 'http',
+    time: f.time,
+    offsetMinutes: f.offsetMinutes,
+    source: text.slice(f.clientStart, f.clientEnd),
+    user: f.user(text),
+    method: undefined,
+    path: undefined,
+    query: undefined,
+    status: f.status,
+    bytes: f.bytes,
+    referrer: f.referrer(text),
+    userAgent: f.userAgent(text),
+    host: f.hostStart >= 0 ? text.slice(f.hostStart, f.hostEnd) : undefined,
+  };
+  f.readRequest(text, record);
+  return record;
+}
+
+/** Reads text[start, end) into `f`; false when it is not an access line. */
+function scanRange(text: string, start: number, end: number, requireAgent: boolean, stamp: StampOut, f: AccessLineFields): boolean {
   // Up to four blank-separated tokens before the date: [vhost] client ident authuser.
   let p = start;
   let n = 0;
   for (;;) {
-    if (p >= end) return null;
+    if (p >= end) return false;
     if (text.charCodeAt(p) === 0x5b) break;
-    if (n === 4) return null;
+    if (n === 4) return false;
     const s = p;
     while (p < end) {
       const c = text.charCodeAt(p);
       if (c === 0x20 || c === 0x09) break;
       // `"`: quoted or JSON text; `[`, `]`: a syslog tag such as `sshd[123]:`.
-      if (c === 0x22 || c === 0x5b || c === 0x5d || p - s >= MAX_TOKEN) return null;
+      if (c === 0x22 || c === 0x5b || c === 0x5d || p - s >= MAX_TOKEN) return false;
       p++;
     }
     tokenStart[n] = s;
@@ -141,19 +218,19 @@ function parseRange(text: string, start: number, end: number, line: number, requ
     n++;
     const gap = p;
     while (p < end && isBlank(text.charCodeAt(p))) p++;
-    if (p === gap) return null;
+    if (p === gap) return false;
   }
-  if (n < 3) return null;
+  if (n < 3) return false;
   const client = n - 3;
-  if (!isAddressToken(text, tokenStart[client], tokenEnd[client])) return null;
-  if (n === 4 && !isAddressToken(text, tokenStart[0], tokenEnd[0])) return null;
+  if (!isAddressToken(text, tokenStart[client], tokenEnd[client])) return false;
+  if (n === 4 && !isAddressToken(text, tokenStart[0], tokenEnd[0])) return false;
 
   const dateEnd = readClfStamp(text, p + 1, end, stamp);
-  if (dateEnd < 0) return null;
+  if (dateEnd < 0) return false;
   p = dateEnd + 1;
   const gap = p;
   while (p < end && isBlank(text.charCodeAt(p))) p++;
-  if (p === gap || p >= end || text.charCodeAt(p) !== 0x22) return null;
+  if (p === gap || p >= end || text.charCodeAt(p) !== 0x22) return false;
 
   // The request, then status and bytes. When they do not follow the first closing quote,
   // the request held a quote the server did not escape: try the next ones.
@@ -163,7 +240,7 @@ function parseRange(text: string, start: number, end: number, line: number, requ
   for (let tries = 0; requestEnd >= 0 && !readStatusAndBytes(text, requestEnd + 1, end); tries++) {
     requestEnd = tries < QUOTE_RETRIES ? closingQuote(text, requestEnd + 1, end) : -1;
   }
-  if (requestEnd < 0) return null;
+  if (requestEnd < 0) return false;
   const requestEscaped = sawEscapedQuote;
   const status = parsedStatus;
   const bytes = parsedBytes;
@@ -171,8 +248,7 @@ function parseRange(text: string, start: number, end: number, line: number, requ
 
   // "referrer" "user agent", then anything (extra fields).
   let hasAgentField = false;
-  let referrer: string | undefined;
-  let userAgent: string | undefined;
+  f.referrerStart = f.referrerEnd = f.agentStart = f.agentEnd = -1;
   while (p < end && isBlank(text.charCodeAt(p))) p++;
   if (p < end && text.charCodeAt(p) === 0x22) {
     const refStart = p + 1;
@@ -198,52 +274,51 @@ function parseRange(text: string, start: number, end: number, line: number, requ
       }
       if (agentEnd >= 0) {
         hasAgentField = true;
-        referrer = optionalValue(text, refStart, refEnd, refEscaped);
-        userAgent = optionalValue(text, agentStart, agentEnd, sawEscapedQuote);
+        f.referrerStart = refStart;
+        f.referrerEnd = refEnd;
+        f.referrerEscaped = refEscaped;
+        f.agentStart = agentStart;
+        f.agentEnd = agentEnd;
+        f.agentEscaped = sawEscapedQuote;
       }
     }
   }
-  if (requireAgent && !hasAgentField) return null;
-
-  const userStart = tokenStart[n - 1];
-  const userEnd = tokenEnd[n - 1];
-  const record: LogRecord = {
-    line,
-    kind: 'http',
-    time: stamp.time,
-    offsetMinutes: stamp.offsetMinutes,
-    source: text.slice(tokenStart[client], tokenEnd[client]),
-    user: userEnd === userStart + 1 && text.charCodeAt(userStart) === 0x2d ? undefined : text.slice(userStart, userEnd),
-    method: undefined,
-    path: undefined,
-    query: undefined,
-    status,
-    bytes,
-    referrer,
-    userAgent,
-    host: n === 4 ? text.slice(tokenStart[0], tokenEnd[0]) : undefined,
-  };
-  if (requestEscaped) {
-    const request = quotedValue(text, requestStart, requestEnd, true);
-    readRequestLine(request, 0, request.length, record);
-  } else readRequestLine(text, requestStart, requestEnd, record);
-  return record;
+  if (requireAgent && !hasAgentField) return false;
+  f.hostStart = n === 4 ? tokenStart[0] : -1;
+  f.hostEnd = n === 4 ? tokenEnd[0] : -1;
+  f.clientStart = tokenStart[client];
+  f.clientEnd = tokenEnd[client];
+  f.userStart = tokenStart[n - 1];
+  f.userEnd = tokenEnd[n - 1];
+  f.time = stamp.time;
+  f.offsetMinutes = stamp.offsetMinutes;
+  f.requestStart = requestStart;
+  f.requestEnd = requestEnd;
+  f.requestEscaped = requestEscaped;
+  f.status = status;
+  f.bytes = bytes;
+  return true;
 }
 
 /**
- * One access-log line as a record, or null when it is not one. With `requireAgent` the
+ * Reads one access-log line into `f`; false when it is not one. With `requireAgent` the
  * quoted referrer and user-agent fields must be there (Combined); without, they are read when
  * present and optional otherwise (Common). Lines wrapped in one extra pair of double quotes
  * (as some exports write them) are read inside the quotes when the plain reading fails.
  */
-export function parseAccessLine(text: string, line: number, requireAgent: boolean, stamp: StampOut): LogRecord | null {
+export function scanAccessLine(text: string, requireAgent: boolean, stamp: StampOut, f: AccessLineFields): boolean {
   let end = text.length;
   while (end > 0) {
     const c = text.charCodeAt(end - 1);
     if (c !== 0x20 && c !== 0x09 && c !== 0x0d) break;
     end--;
   }
-  const record = parseRange(text, 0, end, line, requireAgent, stamp);
-  if (record || text.charCodeAt(0) !== 0x22 || end < 2 || text.charCodeAt(end - 1) !== 0x22) return record;
-  return parseRange(text, 1, end - 1, line, requireAgent, stamp);
+  if (scanRange(text, 0, end, requireAgent, stamp, f)) return true;
+  if (text.charCodeAt(0) !== 0x22 || end < 2 || text.charCodeAt(end - 1) !== 0x22) return false;
+  return scanRange(text, 1, end - 1, requireAgent, stamp, f);
+}
+
+/** One access-log line as a record, or null when it is not one (see scanAccessLine). */
+export function parseAccessLine(text: string, line: number, requireAgent: boolean, stamp: StampOut, f: AccessLineFields): LogRecord | null {
+  return scanAccessLine(text, requireAgent, stamp, f) ? accessRecord(text, line, f) : null;
 }

@@ -1,5 +1,5 @@
 import type { LogFormat } from './types';
-import { parseAccessLine } from './accessLogFields';
+import { AccessLineFields, parseAccessLine, scanAccessLine } from './accessLogFields';
 import { newStampOut } from '../time/webServerDates';
 
 /**
@@ -15,6 +15,10 @@ export const apacheCombined: LogFormat = {
   specificity: 6,
   createParser: () => {
     const stamp = newStampOut();
-    return { parse: (text, line) => parseAccessLine(text, line, true, stamp) };
+    const fields = new AccessLineFields();
+    return {
+      parse: (text, line) => parseAccessLine(text, line, true, stamp, fields),
+      scanAccess: (text, into) => scanAccessLine(text, true, stamp, into),
+    };
   },
 };

@@ -1,5 +1,5 @@
 import type { LogFormat } from './types';
-import { parseAccessLine } from './accessLogFields';
+import { AccessLineFields, parseAccessLine, scanAccessLine } from './accessLogFields';
 import { newStampOut } from '../time/webServerDates';
 
 /**
@@ -14,6 +14,10 @@ export const apacheCommon: LogFormat = {
   specificity: 5,
   createParser: () => {
     const stamp = newStampOut();
-    return { parse: (text, line) => parseAccessLine(text, line, false, stamp) };
+    const fields = new AccessLineFields();
+    return {
+      parse: (text, line) => parseAccessLine(text, line, false, stamp, fields),
+      scanAccess: (text, into) => scanAccessLine(text, false, stamp, into),
+    };
   },
 };

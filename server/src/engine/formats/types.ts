@@ -1,4 +1,5 @@
 import type { FormatId, LogRecord } from '../model';
+import type { AccessLineFields } from './accessLogFields';
 
 export interface ParseContext {
   /** Year given to year-less dates (syslog RFC 3164); dates after the reference roll back a year. */
@@ -14,6 +15,11 @@ export interface ParseContext {
 export interface LineParser {
   /** The record for this line, or null when the line is not of this format. */
   parse(text: string, line: number): LogRecord | null;
+  /**
+   * Access-log formats only: reads the line's fields into `into` without making a record;
+   * true exactly when `parse` returns a record, which is then `accessRecord(text, line, into)`.
+   */
+  scanAccess?(text: string, into: AccessLineFields): boolean;
 }
 
 export interface LogFormat {
