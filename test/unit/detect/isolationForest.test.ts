@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import {
   averagePathLength,
+  growTree,
   isolationScores,
   libraryAveragePathLength,
+  libraryTree,
   mulberry32,
 } from '../../../server/src/engine/detect/isolationForest';
 
@@ -113,6 +115,37 @@ describe('isolation forest wrapper', () => {
     assert.ok(Math.abs(averagePathLength(256) - libraryAveragePathLength(256) - 0.5772) < 0.001);
     assert.equal(averagePathLength(2), 1);
     assert.equal(averagePathLength(1), 0);
+  });
+
+  it('grows exactly the library’s trees: same draws, splits, leaves and layout', () => {
+    const shapes: [string, (random: () => number) => number[]][] = [
+      ['gaussian', (random) => Array.from({ length: 6 }, gaussian(random))],
+      // few distinct values: ties, and columns constant inside deeper nodes
+      ['discrete', (random) => Array.from({ length: 4 }, () => Math.floor(random() * 3))],
+      ['one column varies', (random) => [7, random() < 0.1 ? 100 : 1, 7]],
+    ];
+    let trees = 0;
+    for (const [shape, row] of shapes) {
+      for (const [rows, psi] of [[2000, 256], [300, 256], [40, 40], [5, 3]]) {
+        for (let seed = 1; seed <= 8; seed++) {
+          const random = mulberry32(seed * 7919 + rows);
+          const width = row(random).length;
+          const matrix = new Float64Array(rows * width);
+          for (let i = 0; i < rows; i++) matrix.set(row(random), i * width);
+          const sample = Array.from({ length: psi }, (_, i) => (i * 7 + seed) % rows);
+          const columns = Array.from({ length: width }, (_, c) => c);
+          const ours = growTree(matrix, width, sample, columns, mulberry32(seed));
+          const theirs = libraryTree(matrix, width, sample, columns, mulberry32(seed));
+          assert.ok(theirs, 'the library tree reads');
+          const what = `${shape}, ${rows} rows, ψ ${psi}, seed ${seed}`;
+          for (const key of ['child', 'column', 'split', 'depth', 'leafValue'] as const) {
+            assert.deepEqual(Array.from(ours[key]), Array.from(theirs[key]), `${what}: ${key}`);
+          }
+          trees++;
+        }
+      }
+    }
+    assert.equal(trees, 96);
   });
 
   it('agrees with the library’s own predict, turned back into path lengths (the fallback)', () => {
