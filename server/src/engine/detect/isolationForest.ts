@@ -198,7 +198,7 @@ export function isolationScoresOfMatrix(matrix: Float64Array, n: number, width: 
       const flat = growTree(matrix, width, sample, treeColumns, random);
       let least = Infinity;
       for (let k = 0; k < flat.child.length; k++) if (flat.child[k] === 0 && flat.leafValue[k] < least) least = flat.leafValue[k];
-      grown.push({ kind: 'flat', tree: flat, least });
+      grown.push({ kind: 'flat', walk: walkLayout(flat), least });
     }
   }
 
@@ -211,7 +211,7 @@ export function isolationScoresOfMatrix(matrix: Float64Array, n: number, width: 
     if (g.kind === 'root') {
       if (alive) for (let j = 0; j < aliveCount; j++) pathLengths[alive[j]] += cPsi;
       else for (let i = 0; i < n; i++) pathLengths[i] += cPsi;
-    } else if (g.kind === 'flat') addPathLengths(g.tree, matrix, width, n, pathLengths, alive, aliveCount);
+    } else if (g.kind === 'flat') addPathLengths(g.walk, matrix, width, n, pathLengths, alive, aliveCount);
     else addPathLengthsFromScores(g.forest, matrix, width, n, g.treeColumns, psi, pathLengths, alive, aliveCount);
     if (minScore !== undefined && CHECKPOINTS.includes((t + 1) / trees)) {
       alive = dropHopeless(pathLengths, alive, aliveCount, grown, t + 1, trees, cPsi, minScore);
@@ -243,7 +243,7 @@ export function isolationScoresOfMatrix(matrix: Float64Array, n: number, width: 
 
 type GrownTree =
   | { kind: 'root'; least: number }
-  | { kind: 'flat'; tree: FlatTree; least: number }
+  | { kind: 'flat'; walk: WalkTree; least: number }
   | { kind: 'library'; forest: IsolationForest; treeColumns: number[]; least: number };
 
 /**
@@ -422,23 +422,75 @@ export function growTree(matrix: Float64Array, width: number, sample: readonly n
   return flat;
 }
 
-function addPathLengths(tree: FlatTree, matrix: Float64Array, width: number, n: number, out: Float64Array, alive?: Int32Array, aliveCount = n): void {
-  // the arrays in locals: this loop is most of the time for big populations
-  const { child, column, split, leafValue } = tree;
-  const root = child[0];
-  if (alive) {
-    for (let j = 0; j < aliveCount; j++) {
-      const i = alive[j];
-      const offset = i * width;
-      let k = 0;
-      for (let c = root; c !== 0; c = child[k]) k = matrix[offset + column[k]] < split[k] ? c : c + 1;
-      out[i] += leafValue[k];
+/**
+ * A tree laid out for walking rows through it a fixed number of steps: from node k a row goes
+ * to next[k] + (0 if its value is below split[k], else 1). A leaf is its own next step
+ * (next = k − 1, split NaN: never below), so every row can take `steps` steps — the tree's
+ * depth — with no test for having arrived, and several rows can go down side by side.
+ */
+interface WalkTree {
+  next: Int32Array;
+  column: Int32Array;
+  split: Float64Array;
+  leafValue: Float64Array;
+  steps: number;
+}
+
+function walkLayout(tree: FlatTree): WalkTree {
+  const size = tree.child.length;
+  const next = new Int32Array(size);
+  const split = new Float64Array(size);
+  let steps = 0;
+  for (let k = 0; k < size; k++) {
+    if (tree.child[k] !== 0) {
+      next[k] = tree.child[k];
+      split[k] = tree.split[k];
+    } else {
+      next[k] = k - 1;
+      split[k] = NaN;
+      if (tree.depth[k] > steps) steps = tree.depth[k];
     }
-    return;
   }
-  for (let i = 0, offset = 0; i < n; i++, offset += width) {
+  return { next, column: tree.column, split, leafValue: tree.leafValue, steps };
+}
+
+/** Adds each row's path length in the tree to out[row] (rows `alive[0..aliveCount)`, or all n). */
+function addPathLengths(tree: WalkTree, matrix: Float64Array, width: number, n: number, out: Float64Array, alive?: Int32Array, aliveCount = n): void {
+  // the arrays in locals: this loop is most of the time for big populations
+  const { next, column, split, leafValue, steps } = tree;
+  const count = alive ? aliveCount : n;
+  let j = 0;
+  // four rows at a time: their walks are independent, so the processor overlaps them
+  for (; j + 3 < count; j += 4) {
+    const i0 = alive ? alive[j] : j;
+    const i1 = alive ? alive[j + 1] : j + 1;
+    const i2 = alive ? alive[j + 2] : j + 2;
+    const i3 = alive ? alive[j + 3] : j + 3;
+    const o0 = i0 * width;
+    const o1 = i1 * width;
+    const o2 = i2 * width;
+    const o3 = i3 * width;
+    let k0 = 0;
+    let k1 = 0;
+    let k2 = 0;
+    let k3 = 0;
+    for (let d = 0; d < steps; d++) {
+      // `!(x < split)` rather than `x >= split`: a NaN value goes right, as in the library
+      k0 = next[k0] + +!(matrix[o0 + column[k0]] < split[k0]);
+      k1 = next[k1] + +!(matrix[o1 + column[k1]] < split[k1]);
+      k2 = next[k2] + +!(matrix[o2 + column[k2]] < split[k2]);
+      k3 = next[k3] + +!(matrix[o3 + column[k3]] < split[k3]);
+    }
+    out[i0] += leafValue[k0];
+    out[i1] += leafValue[k1];
+    out[i2] += leafValue[k2];
+    out[i3] += leafValue[k3];
+  }
+  for (; j < count; j++) {
+    const i = alive ? alive[j] : j;
+    const o = i * width;
     let k = 0;
-    for (let c = root; c !== 0; c = child[k]) k = matrix[offset + column[k]] < split[k] ? c : c + 1;
+    for (let d = 0; d < steps; d++) k = next[k] + +!(matrix[o + column[k]] < split[k]);
     out[i] += leafValue[k];
   }
 }
