@@ -171,6 +171,7 @@ export function isolationScoresOfMatrix(matrix: Float64Array, n: number, width: 
   // Grow every tree first (the draws come out in the same order as growing and walking each
   // in turn), then walk the rows through them.
   const grown: GrownTree[] = [];
+  let grower: TreeGrower | undefined;
   for (let t = 0; t < trees; t++) {
     // Partial Fisher–Yates: the first ψ entries of `order` become a uniform sample.
     for (let i = 0; i < psi; i++) {
@@ -195,7 +196,7 @@ export function isolationScoresOfMatrix(matrix: Float64Array, n: number, width: 
     } else {
       // The library's growth, on typed arrays: the same draws, splits and leaves (tested
       // against the library tree by tree), ten times faster than the library's arrays of rows.
-      const flat = growTree(matrix, width, sample, treeColumns, random);
+      const flat = (grower ??= new TreeGrower(matrix, width, psi)).grow(sample, treeColumns, random);
       let least = Infinity;
       for (let k = 0; k < flat.child.length; k++) if (flat.child[k] === 0 && flat.leafValue[k] < least) least = flat.leafValue[k];
       grown.push({ kind: 'flat', walk: walkLayout(flat), least });
@@ -350,28 +351,63 @@ export function libraryTree(matrix: Float64Array, width: number, sample: readonl
  * the same order, straight into the flat layout `flatten` reads the library's tree into.
  */
 export function growTree(matrix: Float64Array, width: number, sample: readonly number[], treeColumns: readonly number[], random: () => number): FlatTree {
-  const psi = sample.length;
-  const maxDepth = Math.ceil(Math.log2(psi));
-  const rows = Int32Array.from(sample);
-  const scratch = new Int32Array(psi);
+  return new TreeGrower(matrix, width, sample.length).grow(sample, treeColumns, random);
+}
+
+/** growTree's working memory, reused from tree to tree. */
+class TreeGrower {
+  private readonly rows: Int32Array;
+  private readonly scratch: Int32Array;
   // Nodes in the order grown (depth first); each node's rows are rows[lo, hi).
-  const left: number[] = [];
-  const right: number[] = [];
-  const column: number[] = [];
-  const split: number[] = [];
-  const depth: number[] = [];
-  const size: number[] = [];
-  const columns = treeColumns.length;
-  const grow = (lo: number, hi: number, d: number): number => {
-    const node = depth.length;
-    depth.push(d);
-    size.push(hi - lo);
-    left.push(-1);
-    right.push(-1);
-    column.push(0);
-    split.push(0);
-    if (d > maxDepth || hi - lo <= 1) return node;
-    const c = treeColumns[Math.floor(random() * columns)];
+  private left: Int32Array;
+  private right: Int32Array;
+  private column: Int32Array;
+  private split: Float64Array;
+  private depth: Int32Array;
+  private size: Int32Array;
+  private readonly maxDepth: number;
+  private nodes = 0;
+  private treeColumns: readonly number[] = [];
+  private random: () => number = Math.random;
+
+  constructor(
+    private readonly matrix: Float64Array,
+    private readonly width: number,
+    psi: number,
+  ) {
+    this.maxDepth = Math.ceil(Math.log2(psi));
+    this.rows = new Int32Array(psi);
+    this.scratch = new Int32Array(psi);
+    // room for a tree whose every split parts its rows (< 2ψ nodes); splits that send every
+    // row one way (a column constant in the node) make more, and more room
+    const capacity = 2 * psi + 1;
+    this.left = new Int32Array(capacity);
+    this.right = new Int32Array(capacity);
+    this.column = new Int32Array(capacity);
+    this.split = new Float64Array(capacity);
+    this.depth = new Int32Array(capacity);
+    this.size = new Int32Array(capacity);
+  }
+
+  grow(sample: readonly number[], treeColumns: readonly number[], random: () => number): FlatTree {
+    this.rows.set(sample);
+    this.nodes = 0;
+    this.treeColumns = treeColumns;
+    this.random = random;
+    this.node(0, sample.length, 0);
+    return this.layout();
+  }
+
+  /** Grows the node of rows[lo, hi) at depth d and its subtree; returns its number. */
+  private node(lo: number, hi: number, d: number): number {
+    const node = this.nodes++;
+    if (node === this.depth.length) this.moreRoom();
+    this.depth[node] = d;
+    this.size[node] = hi - lo;
+    this.left[node] = -1;
+    if (d > this.maxDepth || hi - lo <= 1) return node;
+    const { matrix, width, rows, scratch } = this;
+    const c = this.treeColumns[Math.floor(this.random() * this.treeColumns.length)];
     let min = Infinity;
     let max = -Infinity;
     for (let i = lo; i < hi; i++) {
@@ -379,7 +415,7 @@ export function growTree(matrix: Float64Array, width: number, sample: readonly n
       if (v < min) min = v;
       if (v > max) max = v;
     }
-    const value = random() * (max - min) + min;
+    const value = this.random() * (max - min) + min;
     // stable partition: rows below the value first
     let below = lo;
     let above = 0;
@@ -389,37 +425,56 @@ export function growTree(matrix: Float64Array, width: number, sample: readonly n
       else scratch[above++] = r;
     }
     rows.set(scratch.subarray(0, above), below);
-    column[node] = c;
-    split[node] = value;
-    left[node] = grow(lo, below, d + 1);
-    right[node] = grow(below, hi, d + 1);
+    // the children first: growing them may move the arrays
+    const left = this.node(lo, below, d + 1);
+    const right = this.node(below, hi, d + 1);
+    this.column[node] = c;
+    this.split[node] = value;
+    this.left[node] = left;
+    this.right[node] = right;
     return node;
-  };
-  grow(0, psi, 0);
-  // breadth first, each node's two children side by side (as flatten lays out the library's)
-  const n = depth.length;
-  const order = new Int32Array(n);
-  const flat: FlatTree = {
-    child: new Int32Array(n),
-    column: new Int32Array(n),
-    split: new Float64Array(n),
-    depth: new Int32Array(n),
-    leafValue: new Float64Array(n),
-  };
-  let next = 1;
-  for (let k = 0; k < n; k++) {
-    const node = order[k];
-    flat.depth[k] = depth[node];
-    if (left[node] >= 0) {
-      flat.child[k] = next;
-      order[next] = left[node];
-      order[next + 1] = right[node];
-      next += 2;
-      flat.column[k] = column[node];
-      flat.split[k] = split[node];
-    } else flat.leafValue[k] = depth[node] + averagePathLength(size[node]);
   }
-  return flat;
+
+  private moreRoom(): void {
+    const bigger = <T extends Int32Array | Float64Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.left = bigger(this.left);
+    this.right = bigger(this.right);
+    this.column = bigger(this.column);
+    this.split = bigger(this.split);
+    this.depth = bigger(this.depth);
+    this.size = bigger(this.size);
+  }
+
+  /** Breadth first, each node's two children side by side (as flatten lays out the library's tree). */
+  private layout(): FlatTree {
+    const n = this.nodes;
+    const order = new Int32Array(n);
+    const flat: FlatTree = {
+      child: new Int32Array(n),
+      column: new Int32Array(n),
+      split: new Float64Array(n),
+      depth: new Int32Array(n),
+      leafValue: new Float64Array(n),
+    };
+    let next = 1;
+    for (let k = 0; k < n; k++) {
+      const node = order[k];
+      flat.depth[k] = this.depth[node];
+      if (this.left[node] >= 0) {
+        flat.child[k] = next;
+        order[next] = this.left[node];
+        order[next + 1] = this.right[node];
+        next += 2;
+        flat.column[k] = this.column[node];
+        flat.split[k] = this.split[node];
+      } else flat.leafValue[k] = this.depth[node] + averagePathLength(this.size[node]);
+    }
+    return flat;
+  }
 }
 
 /**
