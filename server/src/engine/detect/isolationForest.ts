@@ -514,13 +514,15 @@ function addPathLengths(tree: WalkTree, matrix: Float64Array, width: number, n: 
   // the arrays in locals: this loop is most of the time for big populations
   const { next, column, split, leafValue, steps } = tree;
   const count = alive ? aliveCount : n;
-  let j = 0;
-  // four rows at a time: their walks are independent, so the processor overlaps them
-  for (; j + 3 < count; j += 4) {
+  const last = count - 1;
+  // Four rows at a time: their walks are independent, so the processor overlaps them. The
+  // last group repeats its last row in the lanes it lacks (walked, not added): one loop, so
+  // that no code runs only at the end, unoptimised.
+  for (let j = 0; j < count; j += 4) {
     const i0 = alive ? alive[j] : j;
-    const i1 = alive ? alive[j + 1] : j + 1;
-    const i2 = alive ? alive[j + 2] : j + 2;
-    const i3 = alive ? alive[j + 3] : j + 3;
+    const i1 = alive ? alive[Math.min(j + 1, last)] : Math.min(j + 1, last);
+    const i2 = alive ? alive[Math.min(j + 2, last)] : Math.min(j + 2, last);
+    const i3 = alive ? alive[Math.min(j + 3, last)] : Math.min(j + 3, last);
     const o0 = i0 * width;
     const o1 = i1 * width;
     const o2 = i2 * width;
@@ -537,16 +539,9 @@ function addPathLengths(tree: WalkTree, matrix: Float64Array, width: number, n: 
       k3 = next[k3] + +!(matrix[o3 + column[k3]] < split[k3]);
     }
     out[i0] += leafValue[k0];
-    out[i1] += leafValue[k1];
-    out[i2] += leafValue[k2];
-    out[i3] += leafValue[k3];
-  }
-  for (; j < count; j++) {
-    const i = alive ? alive[j] : j;
-    const o = i * width;
-    let k = 0;
-    for (let d = 0; d < steps; d++) k = next[k] + +!(matrix[o + column[k]] < split[k]);
-    out[i] += leafValue[k];
+    if (j + 1 <= last) out[i1] += leafValue[k1];
+    if (j + 2 <= last) out[i2] += leafValue[k2];
+    if (j + 3 <= last) out[i3] += leafValue[k3];
   }
 }
 
