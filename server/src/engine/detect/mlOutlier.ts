@@ -23,7 +23,7 @@ import type { Finding } from '../model';
 import { makeFinding } from '../score';
 import type { Detector, DetectorContext, DetectorFactory } from './types';
 import type { SourceProfile } from './sourceProfiles';
-import { LOG_COUNT_FLOOR, logCount, medianOfSorted, robustScaleOfSorted, robustZ } from './robustStats';
+import { LOG_COUNT_FLOOR, logCount, medianOfSorted, robustScaleOfSorted, robustZ, type RobustScale } from './robustStats';
 import { averagePathLength, isolationScoresOfMatrix } from './isolationForest';
 import { formatBytes } from './dataExfiltration';
 
@@ -78,26 +78,20 @@ function finish(ctx: DetectorContext): Finding[] {
   if (n < Math.max(3, settings.minSources)) return [];
   const width = FEATURES.length;
 
-  // plain loops: Float64Array.from(array, fn) goes through the iterator protocol, many times
-  // slower; and one pass over the profiles, not one per feature (each visit is a cache miss)
-  const raw = FEATURES.map(() => new Float64Array(n));
-  for (let i = 0; i < n; i++) {
-    const p = profiles[i];
-    for (let c = 0; c < width; c++) raw[c][i] = FEATURES[c].raw(p);
-  }
+  // Each step's loop in a function of its own, called once per column: see absoluteDeviations
+  // in robustStats.ts (a loop compiled while it runs would leave the rest of finish cold).
+  const raw = featureColumns(profiles);
   // Each column sorted once: its median is reported, and the scaled values come out of it in
   // order too (scaling is non-decreasing; checked, as rounding could in principle swap two).
-  const sortedRaw = raw.map((column) => Float64Array.from(column).sort());
+  const sortedRaw = raw.map(sortedCopy);
   const scales = FEATURES.map((f, c) => {
-    const sorted = sortedRaw[c].map((x) => scaled(f.kind, x));
+    const sorted = scaledColumn(f.kind, sortedRaw[c]);
     if (!isAscending(sorted)) sorted.sort();
     return robustScaleOfSorted(sorted, f.kind === 'share' ? SHARE_FLOOR : LOG_COUNT_FLOOR);
   });
   // one row-major matrix: an array per source would be a hundred thousand small objects
   const matrix = new Float64Array(n * width);
-  for (let i = 0; i < n; i++) {
-    for (let c = 0; c < width; c++) matrix[i * width + c] = robustZ(scaled(FEATURES[c].kind, raw[c][i]), scales[c]);
-  }
+  FEATURES.forEach((f, c) => zColumnInto(matrix, width, c, f.kind, raw[c], scales[c]));
   // Rows that cannot reach the threshold are not walked through every tree (they get NaN).
   const result = isolationScoresOfMatrix(matrix, n, width, {
     trees: settings.trees,
@@ -149,6 +143,38 @@ function finish(ctx: DetectorContext): Finding[] {
     );
   }
   return out;
+}
+
+/**
+ * The features of every profile, a column each: one pass over the profiles, not one per
+ * feature (each visit of a profile is a cache miss); plain loops, as Float64Array.from(array,
+ * fn) goes through the iterator protocol, many times slower.
+ */
+function featureColumns(profiles: readonly SourceProfile[]): Float64Array[] {
+  const n = profiles.length;
+  const width = FEATURES.length;
+  const raw = FEATURES.map(() => new Float64Array(n));
+  for (let i = 0; i < n; i++) {
+    const p = profiles[i];
+    for (let c = 0; c < width; c++) raw[c][i] = FEATURES[c].raw(p);
+  }
+  return raw;
+}
+
+function sortedCopy(column: Float64Array): Float64Array {
+  return column.slice().sort();
+}
+
+/** The scaled values of a column (see `scaled`). */
+function scaledColumn(kind: FeatureKind, column: Float64Array): Float64Array {
+  const out = new Float64Array(column.length);
+  for (let i = 0; i < column.length; i++) out[i] = scaled(kind, column[i]);
+  return out;
+}
+
+/** Column c of the row-major matrix: the robust z of each scaled value. */
+function zColumnInto(matrix: Float64Array, width: number, c: number, kind: FeatureKind, column: Float64Array, scale: RobustScale): void {
+  for (let i = 0; i < column.length; i++) matrix[i * width + c] = robustZ(scaled(kind, column[i]), scale);
 }
 
 /** Whether the values are in the order `Float64Array.prototype.sort` leaves them (NaNs last, −0 before +0). */

@@ -73,12 +73,7 @@ export function robustScaleOfSorted(sorted: Float64Array, floor: number): Robust
   if (n === 0) return { median: NaN, mad: NaN, sigma: floor, basis: 'floor', count: 0 };
   const center = medianOfSorted(sorted);
   const dev = new Float64Array(n);
-  let sumDev = 0;
-  for (let i = 0; i < n; i++) {
-    const d = Math.abs(sorted[i] - center);
-    dev[i] = d;
-    sumDev += d;
-  }
+  const sumDev = absoluteDeviations(sorted, center, dev);
   const rawMad = medianOfSorted(sortedDeviations(sorted, dev, center));
   let sigma = MAD_TO_SIGMA * rawMad;
   let basis: RobustScale['basis'] = 'mad';
@@ -91,6 +86,21 @@ export function robustScaleOfSorted(sorted: Float64Array, floor: number): Robust
     basis = 'floor';
   }
   return { median: center, mad: rawMad, sigma, basis, count: n };
+}
+
+/**
+ * |values[i] − center| into `dev`; returns their sum. A function of its own: a long loop gets
+ * compiled on its own while it runs (on-stack replacement), and a caller compiled that way
+ * before its code after the loop ever ran would fall back to the interpreter there.
+ */
+function absoluteDeviations(values: Float64Array, center: number, dev: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) {
+    const d = Math.abs(values[i] - center);
+    dev[i] = d;
+    sum += d;
+  }
+  return sum;
 }
 
 /**
