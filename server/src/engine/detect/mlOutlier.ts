@@ -81,17 +81,23 @@ function finish(ctx: DetectorContext): Finding[] {
   // Each step's loop in a function of its own, called once per column: see absoluteDeviations
   // in robustStats.ts (a loop compiled while it runs would leave the rest of finish cold).
   const raw = featureColumns(profiles);
-  // Each column sorted once: its median is reported, and the scaled values come out of it in
-  // order too (scaling is non-decreasing; checked, as rounding could in principle swap two).
-  const sortedRaw = raw.map(sortedCopy);
-  const scales = FEATURES.map((f, c) => {
-    const sorted = scaledColumn(f.kind, sortedRaw[c]);
-    if (!isAscending(sorted)) sorted.sort();
-    return robustScaleOfSorted(sorted, f.kind === 'share' ? SHARE_FLOOR : LOG_COUNT_FLOOR);
-  });
   // one row-major matrix: an array per source would be a hundred thousand small objects
   const matrix = new Float64Array(n * width);
-  FEATURES.forEach((f, c) => zColumnInto(matrix, width, c, f.kind, raw[c], scales[c]));
+  // A column at a time, so that only one sorted copy exists at once (a population of 100K
+  // sources makes 0.8 MB columns). Each column is sorted once: its median is reported, and the
+  // scaled values come out of it in order too (scaling is non-decreasing; checked, as
+  // rounding could in principle swap two).
+  const medians = FEATURES.map((f, c) => {
+    const sorted = raw[c].slice().sort();
+    const median = medianOfSorted(sorted);
+    scaleInPlace(f.kind, sorted);
+    if (!isAscending(sorted)) sorted.sort();
+    const scale = robustScaleOfSorted(sorted, f.kind === 'share' ? SHARE_FLOOR : LOG_COUNT_FLOOR);
+    zColumnInto(matrix, width, c, f.kind, raw[c], scale);
+    return median;
+  });
+  // the findings read their few sources' values from the profiles again
+  raw.length = 0;
   // Rows that cannot reach the threshold are not walked through every tree (they get NaN).
   const result = isolationScoresOfMatrix(matrix, n, width, {
     trees: settings.trees,
@@ -100,20 +106,17 @@ function finish(ctx: DetectorContext): Finding[] {
     minScore: settings.scoreThreshold,
   });
 
-  const medians: number[] = [];
   const out: Finding[] = [];
   for (let i = 0; i < n; i++) {
     const s = result.scores[i];
     if (!(s >= settings.scoreThreshold)) continue;
     const p = profiles[i];
     if (ctx.isAllowed(p.source)) continue;
-    if (medians.length === 0) for (let c = 0; c < width; c++) medians.push(medianOfSorted(sortedRaw[c]));
     const top = Array.from({ length: width }, (_, c) => c)
       .sort((a, b) => Math.abs(matrix[i * width + b]) - Math.abs(matrix[i * width + a]) || a - b)
       .slice(0, EXPLAINED_FEATURES);
-    const explained = top
-      .map((c) => `${FEATURES[c].name} ${formatValue(FEATURES[c].kind, raw[c][i])} (median ${formatValue(FEATURES[c].kind, medians[c])})`)
-      .join(', ');
+    const values = FEATURES.map((f) => f.raw(p));
+    const explained = top.map((c) => `${FEATURES[c].name} ${formatValue(FEATURES[c].kind, values[c])} (median ${formatValue(FEATURES[c].kind, medians[c])})`).join(', ');
     const evidence: Record<string, number | string[] | string> = {
       score: round(s, 3),
       pathLength: round(result.pathLengths[i], 2),
@@ -122,7 +125,7 @@ function finish(ctx: DetectorContext): Finding[] {
       population: n,
       topFeatures: top.map((c) => FEATURES[c].name),
     };
-    for (let c = 0; c < width; c++) evidence[FEATURES[c].key] = round(raw[c][i], 4);
+    for (let c = 0; c < width; c++) evidence[FEATURES[c].key] = round(values[c], 4);
     out.push(
       makeFinding(
         {
@@ -161,15 +164,9 @@ function featureColumns(profiles: readonly SourceProfile[]): Float64Array[] {
   return raw;
 }
 
-function sortedCopy(column: Float64Array): Float64Array {
-  return column.slice().sort();
-}
-
-/** The scaled values of a column (see `scaled`). */
-function scaledColumn(kind: FeatureKind, column: Float64Array): Float64Array {
-  const out = new Float64Array(column.length);
-  for (let i = 0; i < column.length; i++) out[i] = scaled(kind, column[i]);
-  return out;
+/** A column's values scaled (see `scaled`), in place. */
+function scaleInPlace(kind: FeatureKind, column: Float64Array): void {
+  for (let i = 0; i < column.length; i++) column[i] = scaled(kind, column[i]);
 }
 
 /** Column c of the row-major matrix: the robust z of each scaled value. */
