@@ -6,7 +6,7 @@ import { resolveConfig, type EngineConfig } from './engine/config';
 import type { AnalysisReport, FileReport, Severity } from './engine/model';
 import { isSeverity, severityRank } from './engine/score';
 import { FORMAT_IDS } from './engine/formats';
-import { renderReport, type OutputFormat } from './engine/report';
+import { writeReport, type OutputFormat } from './engine/report';
 import { TOOL_NAME, TOOL_VERSION } from './engine/version';
 import { analyzeFile, analyzeStream, InputError } from './io/analyzeFile';
 import { ProgressBar } from './io/progressBar';
@@ -203,15 +203,28 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   const color = values['no-color'] ? false : values.color ?? (Boolean(io.stdout.isTTY) && !values.output && !process.env.NO_COLOR);
   // Not a terminal: 120 columns keep titles whole in files and CI logs.
-  const text = renderReport(report, format, { color, width: (io.stdout as { columns?: number }).columns ?? 120 });
+  const options = { color, width: (io.stdout as { columns?: number }).columns ?? 120 };
+  // Written as it is made: a report of thousands of findings is never held whole.
   if (values.output) {
+    let fd: number | undefined;
     try {
-      fs.writeFileSync(path.resolve(io.cwd, values.output), text);
+      fd = fs.openSync(path.resolve(io.cwd, values.output), 'w');
+      const out = fd;
+      writeReport(report, format, options, (chunk) => fs.writeSync(out, chunk));
     } catch (err) {
       say(`${values.output}: cannot write (${(err as Error).message})`);
       return EXIT_USAGE_OR_IO;
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
     }
-  } else io.stdout.write(text.endsWith('\n') ? text : text + '\n');
+  } else {
+    let last = '';
+    writeReport(report, format, options, (chunk) => {
+      io.stdout.write(chunk);
+      last = chunk;
+    });
+    if (!last.endsWith('\n')) io.stdout.write('\n');
+  }
 
   if (ioFailed) return EXIT_USAGE_OR_IO;
   if (failOn !== undefined) {

@@ -3,7 +3,7 @@ import type { RecordIds } from './types';
 import type { WorkingHoursClock } from '../time/workingHours';
 import { StringIds } from './stringIds';
 import { PairSet } from './pairTables';
-import { LineArena, type LineList } from './lineArena';
+import { LineArena } from './lineArena';
 
 /** Distinct paths / agents counted exactly up to this many per source, then saturated. */
 const DISTINCT_CAP = 4096;
@@ -12,29 +12,29 @@ const LINES_CAP = 1000;
 
 /** What one source did over the whole file: the population the statistical rules compare. */
 export interface SourceProfile {
-  source: string;
+  readonly source: string;
   /** Records of any kind with this source. */
-  events: number;
+  readonly events: number;
   /** HTTP requests. */
-  requests: number;
-  status4xx: number;
-  status5xx: number;
-  posts: number;
-  bytesTotal: number;
-  bytesMax: number;
+  readonly requests: number;
+  readonly status4xx: number;
+  readonly status5xx: number;
+  readonly posts: number;
+  readonly bytesTotal: number;
+  readonly bytesMax: number;
   /** 0-based line of the largest response. */
-  bytesMaxLine: number;
-  offHours: number;
-  firstTime: number;
-  lastTime: number;
+  readonly bytesMaxLine: number;
+  readonly offHours: number;
+  readonly firstTime: number;
+  readonly lastTime: number;
   /** Highest number of requests within one clock minute. */
-  peakPerMinute: number;
+  readonly peakPerMinute: number;
   /** 0-based line at which the peak minute's count was reached. */
-  peakLine: number;
+  readonly peakLine: number;
   /** Distinct request paths (query strings aside), counted exactly up to DISTINCT_CAP. */
-  distinctPaths: number;
+  readonly distinctPaths: number;
   /** Distinct user agents, counted exactly up to DISTINCT_CAP. */
-  distinctAgents: number;
+  readonly distinctAgents: number;
   /**
    * First LINES_CAP 0-based lines of this source. Made on each read from the packed store
    * (see LineArena): read it for the sources reported, not in a loop over all of them.
@@ -42,54 +42,139 @@ export interface SourceProfile {
   readonly lines: number[];
   /** How many lines `lines` holds. */
   readonly lineCount: number;
-  /** @internal dense index of this profile (for the pair sets) */
-  index: number;
-  /** @internal running minute counter */
-  minute: number;
-  minuteCount: number;
-  /** @internal the last user agent's id, and whether its pair is counted */
-  lastAgentId: number;
-  lastAgentPaired: boolean;
 }
 
-/** A profile's state; its evidence lines live in the shared arena. */
-class ProfileState implements SourceProfile, LineList {
-  events = 0;
-  requests = 0;
-  status4xx = 0;
-  status5xx = 0;
-  posts = 0;
-  bytesTotal = 0;
-  bytesMax = 0;
-  bytesMaxLine: number;
-  offHours = 0;
-  firstTime = NaN;
-  lastTime = NaN;
-  peakPerMinute = 0;
-  peakLine: number;
-  distinctPaths = 0;
-  distinctAgents = 0;
-  minute = NaN;
-  minuteCount = 0;
-  lastAgentId = -1;
-  lastAgentPaired = false;
-  /** The evidence lines' list in the arena (see LineList). */
-  linesHead = -1;
-  linesTail = -1;
-  lineCount = 0;
+/**
+ * The profiles' figures, a typed array per figure indexed by source id: no object per source
+ * (a log has sources by the hundred thousand; an object each, with its boxed doubles, costs
+ * three times the memory and is work for every garbage collection).
+ */
+class ProfileColumns {
+  size = 0;
+  events = new Int32Array(0);
+  requests = new Int32Array(0);
+  status4xx = new Int32Array(0);
+  status5xx = new Int32Array(0);
+  posts = new Int32Array(0);
+  offHours = new Int32Array(0);
+  bytesTotal = new Float64Array(0);
+  bytesMax = new Float64Array(0);
+  bytesMaxLine = new Int32Array(0);
+  firstTime = new Float64Array(0);
+  lastTime = new Float64Array(0);
+  peakPerMinute = new Int32Array(0);
+  peakLine = new Int32Array(0);
+  distinctPaths = new Int32Array(0);
+  distinctAgents = new Int32Array(0);
+  /** The running clock minute and its count of requests. */
+  minute = new Float64Array(0);
+  minuteCount = new Int32Array(0);
+  /** The last user agent's id (-1: none), and whether its pair is counted (1). */
+  lastAgentId = new Int32Array(0);
+  lastAgentPaired = new Uint8Array(0);
 
-  constructor(
-    readonly source: string,
-    readonly index: number,
-    line: number,
-    private readonly arena: LineArena,
-  ) {
-    this.bytesMaxLine = line;
-    this.peakLine = line;
+  /** Room for ids below `id + 1`. */
+  reserve(id: number): void {
+    if (id < this.size) return;
+    let size = Math.max(1024, this.size);
+    while (size <= id) size *= 2;
+    const grow = <T extends Int32Array | Float64Array | Uint8Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(size);
+      b.set(a);
+      return b;
+    };
+    this.events = grow(this.events);
+    this.requests = grow(this.requests);
+    this.status4xx = grow(this.status4xx);
+    this.status5xx = grow(this.status5xx);
+    this.posts = grow(this.posts);
+    this.offHours = grow(this.offHours);
+    this.bytesTotal = grow(this.bytesTotal);
+    this.bytesMax = grow(this.bytesMax);
+    this.bytesMaxLine = grow(this.bytesMaxLine);
+    this.firstTime = grow(this.firstTime);
+    this.lastTime = grow(this.lastTime);
+    this.peakPerMinute = grow(this.peakPerMinute);
+    this.peakLine = grow(this.peakLine);
+    this.distinctPaths = grow(this.distinctPaths);
+    this.distinctAgents = grow(this.distinctAgents);
+    this.minute = grow(this.minute);
+    this.minuteCount = grow(this.minuteCount);
+    this.lastAgentId = grow(this.lastAgentId);
+    this.lastAgentPaired = grow(this.lastAgentPaired);
+    this.size = size;
   }
 
+  /** A new profile's starting values (the others start at 0). */
+  start(id: number, line: number): void {
+    this.bytesMaxLine[id] = line;
+    this.peakLine[id] = line;
+    this.firstTime[id] = NaN;
+    this.lastTime[id] = NaN;
+    this.minute[id] = NaN;
+    this.lastAgentId[id] = -1;
+  }
+}
+
+/** One source's profile as the rules read it: a view of its columns (made when asked for). */
+class ProfileView implements SourceProfile {
+  constructor(
+    private readonly c: ProfileColumns,
+    private readonly arena: LineArena,
+    private readonly id: number,
+    readonly source: string,
+  ) {}
+
+  get events(): number {
+    return this.c.events[this.id];
+  }
+  get requests(): number {
+    return this.c.requests[this.id];
+  }
+  get status4xx(): number {
+    return this.c.status4xx[this.id];
+  }
+  get status5xx(): number {
+    return this.c.status5xx[this.id];
+  }
+  get posts(): number {
+    return this.c.posts[this.id];
+  }
+  get bytesTotal(): number {
+    return this.c.bytesTotal[this.id];
+  }
+  get bytesMax(): number {
+    return this.c.bytesMax[this.id];
+  }
+  get bytesMaxLine(): number {
+    return this.c.bytesMaxLine[this.id];
+  }
+  get offHours(): number {
+    return this.c.offHours[this.id];
+  }
+  get firstTime(): number {
+    return this.c.firstTime[this.id];
+  }
+  get lastTime(): number {
+    return this.c.lastTime[this.id];
+  }
+  get peakPerMinute(): number {
+    return this.c.peakPerMinute[this.id];
+  }
+  get peakLine(): number {
+    return this.c.peakLine[this.id];
+  }
+  get distinctPaths(): number {
+    return this.c.distinctPaths[this.id];
+  }
+  get distinctAgents(): number {
+    return this.c.distinctAgents[this.id];
+  }
   get lines(): number[] {
-    return this.arena.read(this);
+    return this.arena.read(this.id);
+  }
+  get lineCount(): number {
+    return this.arena.count(this.id);
   }
 }
 
@@ -106,19 +191,23 @@ class ProfileState implements SourceProfile, LineList {
  * strings whose hash is already computed, and what they keep is never a slice of a line.
  */
 export class SourceProfiles {
-  readonly bySource = new Map<string, SourceProfile>();
+  private readonly columns = new ProfileColumns();
   private readonly arena = new LineArena();
   /** The string tables. A reader that interns in another thread fills them (see pushInterned). */
   readonly sources = new StringIds();
   readonly paths = new StringIds();
   readonly agents = new StringIds();
-  /** Profile by source id. */
-  private readonly byId: (ProfileState | undefined)[] = [];
+  /** Whether a source id has a profile (1), and the ids with one, in the order they got it. */
+  private known = new Uint8Array(1024);
+  private order = new Int32Array(1024);
+  private profiles = 0;
   /** The ids of the record observed last (what the detectors then read, see RecordIds). */
   readonly current: RecordIds = { source: -1, path: -1, agent: -1 };
   // Sized for a mid-sized log (~100K pairs) so that big ones grow a few times, not a dozen.
   private readonly sourcePaths = new PairSet(1 << 16);
   private readonly sourceAgents = new PairSet(1 << 12);
+  /** httpProfiles' last answer, until the next record. */
+  private views: readonly SourceProfile[] | undefined;
 
   constructor(private readonly clock: WorkingHoursClock) {}
 
@@ -134,7 +223,7 @@ export class SourceProfiles {
     if (agent !== undefined) {
       // A source nearly always keeps its user agent: comparing with its last one is
       // cheaper than hashing the agent again.
-      const last = sourceId >= 0 ? this.byId[sourceId]?.lastAgentId ?? -1 : -1;
+      const last = sourceId >= 0 && sourceId < this.known.length && this.known[sourceId] === 1 ? this.columns.lastAgentId[sourceId] : -1;
       agentId = last >= 0 && agent === this.agents.strings[last] ? last : this.agents.id(agent);
     }
     this.observeInterned(record, sourceId, pathId, agentId);
@@ -148,6 +237,7 @@ export class SourceProfiles {
    */
   observeInterned(record: LogRecord, sourceId: number, pathId: number, agentId: number, newPairs = -1): void {
     if (record.kind === 'meta') return;
+    this.views = undefined;
     const current = this.current;
     current.source = sourceId;
     current.path = pathId;
@@ -155,68 +245,90 @@ export class SourceProfiles {
     if (pathId >= 0) record.path = this.paths.strings[pathId];
     if (agentId >= 0) record.userAgent = this.agents.strings[agentId];
     if (sourceId < 0) return;
-    let p = this.byId[sourceId];
-    if (!p) {
-      p = new ProfileState(this.sources.strings[sourceId], sourceId, record.line, this.arena);
-      this.byId[sourceId] = p;
-      this.bySource.set(p.source, p);
-    }
-    record.source = p.source;
-    p.events++;
-    if (p.lineCount < LINES_CAP) this.arena.push(p, record.line);
+    const c = this.columns;
+    if (sourceId >= this.known.length || this.known[sourceId] === 0) this.create(sourceId, record.line);
+    const id = sourceId;
+    record.source = this.sources.strings[id];
+    c.events[id]++;
+    if (this.arena.count(id) < LINES_CAP) this.arena.push(id, record.line);
     const t = record.time;
     if (Number.isFinite(t)) {
-      if (!(t >= p.firstTime)) p.firstTime = t;
-      if (!(t <= p.lastTime)) p.lastTime = t;
-      if (this.clock.isOffHours(t, record.offsetMinutes)) p.offHours++;
+      if (!(t >= c.firstTime[id])) c.firstTime[id] = t;
+      if (!(t <= c.lastTime[id])) c.lastTime[id] = t;
+      if (this.clock.isOffHours(t, record.offsetMinutes)) c.offHours[id]++;
     }
     // the source's agent, and whether its pair is already counted
     let agentPaired = false;
     if (agentId >= 0) {
-      if (agentId === p.lastAgentId) agentPaired = p.lastAgentPaired;
+      if (agentId === c.lastAgentId[id]) agentPaired = c.lastAgentPaired[id] === 1;
       else {
-        p.lastAgentId = agentId;
-        p.lastAgentPaired = false;
+        c.lastAgentId[id] = agentId;
+        c.lastAgentPaired[id] = 0;
       }
     }
     if (record.kind !== 'http') return;
-    p.requests++;
+    c.requests[id]++;
     const status = record.status ?? 0;
-    if (status >= 400 && status < 500) p.status4xx++;
-    else if (status >= 500 && status < 600) p.status5xx++;
-    if (record.method === 'POST') p.posts++;
+    if (status >= 400 && status < 500) c.status4xx[id]++;
+    else if (status >= 500 && status < 600) c.status5xx[id]++;
+    if (record.method === 'POST') c.posts[id]++;
     const bytes = record.bytes ?? 0;
     if (bytes > 0) {
-      p.bytesTotal += bytes;
-      if (bytes > p.bytesMax) {
-        p.bytesMax = bytes;
-        p.bytesMaxLine = record.line;
+      c.bytesTotal[id] += bytes;
+      if (bytes > c.bytesMax[id]) {
+        c.bytesMax[id] = bytes;
+        c.bytesMaxLine[id] = record.line;
       }
     }
     // (Counting only first sightings while under the cap gives min(cap, distinct) either way.)
-    if (pathId >= 0 && p.distinctPaths < DISTINCT_CAP && (newPairs >= 0 ? (newPairs & 1) !== 0 : this.sourcePaths.add(sourceId, pathId))) p.distinctPaths++;
-    if (agentId >= 0 && !agentPaired && p.distinctAgents < DISTINCT_CAP) {
-      if (newPairs >= 0 ? (newPairs & 2) !== 0 : this.sourceAgents.add(sourceId, agentId)) p.distinctAgents++;
-      p.lastAgentPaired = true;
+    if (pathId >= 0 && c.distinctPaths[id] < DISTINCT_CAP && (newPairs >= 0 ? (newPairs & 1) !== 0 : this.sourcePaths.add(sourceId, pathId))) c.distinctPaths[id]++;
+    if (agentId >= 0 && !agentPaired && c.distinctAgents[id] < DISTINCT_CAP) {
+      if (newPairs >= 0 ? (newPairs & 2) !== 0 : this.sourceAgents.add(sourceId, agentId)) c.distinctAgents[id]++;
+      c.lastAgentPaired[id] = 1;
     }
     if (Number.isFinite(t)) {
       const minute = Math.floor(t / 60_000);
-      if (minute === p.minute) p.minuteCount++;
+      if (minute === c.minute[id]) c.minuteCount[id]++;
       else {
-        p.minute = minute;
-        p.minuteCount = 1;
+        c.minute[id] = minute;
+        c.minuteCount[id] = 1;
       }
-      if (p.minuteCount > p.peakPerMinute) {
-        p.peakPerMinute = p.minuteCount;
-        p.peakLine = record.line;
+      if (c.minuteCount[id] > c.peakPerMinute[id]) {
+        c.peakPerMinute[id] = c.minuteCount[id];
+        c.peakLine[id] = record.line;
       }
     }
   }
 
-  /** Profiles with at least one HTTP request. */
-  httpProfiles(): SourceProfile[] {
+  private create(id: number, line: number): void {
+    if (id >= this.known.length) {
+      let size = this.known.length;
+      while (size <= id) size *= 2;
+      const known = new Uint8Array(size);
+      known.set(this.known);
+      this.known = known;
+    }
+    if (this.profiles === this.order.length) {
+      const order = new Int32Array(this.order.length * 2);
+      order.set(this.order);
+      this.order = order;
+    }
+    this.known[id] = 1;
+    this.order[this.profiles++] = id;
+    this.columns.reserve(id);
+    this.columns.start(id, line);
+  }
+
+  /** Profiles with at least one HTTP request, in the order their sources were first seen. */
+  httpProfiles(): readonly SourceProfile[] {
+    if (this.views) return this.views;
     const out: SourceProfile[] = [];
-    for (const p of this.bySource.values()) if (p.requests > 0) out.push(p);
+    const requests = this.columns.requests;
+    for (let k = 0; k < this.profiles; k++) {
+      const id = this.order[k];
+      if (requests[id] > 0) out.push(new ProfileView(this.columns, this.arena, id, this.sources.strings[id]));
+    }
+    this.views = out;
     return out;
   }
 }

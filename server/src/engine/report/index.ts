@@ -1,7 +1,7 @@
 import type { AnalysisReport } from '../model';
 import { toCsv } from './csv';
-import { toJson } from './json';
-import { toSarif } from './sarif';
+import { toJson, writeJson } from './json';
+import { toSarif, writeSarif } from './sarif';
 import { toTable } from './table';
 
 export { toCsv, toJson, toSarif, toTable };
@@ -37,4 +37,14 @@ export function renderReport(report: AnalysisReport, format: OutputFormat, optio
     case 'csv':
       return toCsv(report, { bom: options.bom });
   }
+}
+
+/**
+ * The same text, handed to `write` in pieces: the JSON formats are written as they are made,
+ * so a report with thousands of findings never sits in memory whole.
+ */
+export function writeReport(report: AnalysisReport, format: OutputFormat, options: RenderOptions, write: (chunk: string) => void): void {
+  if (format === 'json') writeJson(report, write);
+  else if (format === 'sarif') writeSarif(report, write);
+  else write(renderReport(report, format, options));
 }

@@ -1,5 +1,5 @@
 import type { AnalysisReport, FileReport, Finding } from '../model';
-import { prettyJson } from './prettyJson';
+import { prettyJson, writePrettyJson } from './prettyJson';
 
 /**
  * The finding contract of DESIGN.md (`--format json`; the panel and the history read the
@@ -9,6 +9,12 @@ import { prettyJson } from './prettyJson';
  */
 export function toJson(report: AnalysisReport): string {
   return prettyJson(contractOf(report)) + '\n';
+}
+
+/** toJson's text, handed to `write` in pieces as it is made (see writePrettyJson). */
+export function writeJson(report: AnalysisReport, write: (chunk: string) => void): void {
+  writePrettyJson(contractOf(report), write);
+  write('\n');
 }
 
 /** The report as contract-ordered plain data (also used by tests and other writers). */

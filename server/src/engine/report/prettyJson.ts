@@ -20,15 +20,40 @@
  * cannot be displayed reordered (log text inside is attacker-controlled).
  */
 export function prettyJson(value: unknown): string {
-  const out: Output = { text: '' };
+  const out: Output = { text: '', write: undefined };
   // The document itself always opens, even when small: one top-level member per line.
   emit(value, '', out, true);
   return out.text;
 }
 
-/** The text written so far; appending to one string is cheapest in V8 (a rope, flattened once). */
+/**
+ * The same text, handed to `write` in pieces of about WRITE_CHUNK characters as it is made:
+ * a big report never exists as one string (nor as the rope of small pieces that makes it,
+ * which takes several times the text's size).
+ */
+export function writePrettyJson(value: unknown, write: (chunk: string) => void): void {
+  const out: Output = { text: '', write };
+  emit(value, '', out, true);
+  if (out.text.length > 0) write(out.text);
+}
+
+/** Characters gathered before a piece is handed to the writer. */
+const WRITE_CHUNK = 64 * 1024;
+
+/**
+ * The text written so far (appending to one string is cheapest in V8: a rope, flattened
+ * once), and where it goes once big enough, if anywhere.
+ */
 interface Output {
   text: string;
+  write: ((chunk: string) => void) | undefined;
+}
+
+function flushSome(out: Output): void {
+  if (out.write !== undefined && out.text.length >= WRITE_CHUNK) {
+    out.write(out.text);
+    out.text = '';
+  }
 }
 
 /** Longest one-line form (without its indentation) of an object or array written inline. */
@@ -68,6 +93,7 @@ function emit(value: unknown, indent: string, out: Output, expand = false): void
       out.text += inner;
       emit(value[i], inner, out);
       out.text += i + 1 < value.length ? ',\n' : '\n';
+      flushSome(out);
     }
     out.text += indent + ']';
     return;
@@ -82,6 +108,7 @@ function emit(value: unknown, indent: string, out: Output, expand = false): void
     out.text += inner + scalar(keys[i]) + ': ';
     emit((value as Record<string, unknown>)[keys[i]], inner, out);
     out.text += i + 1 < keys.length ? ',\n' : '\n';
+    flushSome(out);
   }
   out.text += indent + '}';
 }

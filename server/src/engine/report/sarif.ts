@@ -2,7 +2,7 @@ import type { AnalysisReport, FileReport, Finding, RuleId, Severity } from '../m
 import { attackUrl, ruleDocsUrl, RULE_IDS, RULES } from '../rules';
 import { severityRank } from '../score';
 import { TOOL_VERSION } from '../version';
-import { prettyJson } from './prettyJson';
+import { prettyJson, writePrettyJson } from './prettyJson';
 import { terminalSafe } from './terminalSafe';
 
 /**
@@ -34,6 +34,17 @@ const LEVEL: Record<Severity, SarifLevel> = { critical: 'error', high: 'error', 
 export const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '7.5', medium: '5.0', low: '2.0' };
 
 export function toSarif(report: AnalysisReport): string {
+  return prettyJson(sarifLog(report)) + '\n';
+}
+
+/** toSarif's text, handed to `write` in pieces as it is made (see writePrettyJson). */
+export function writeSarif(report: AnalysisReport, write: (chunk: string) => void): void {
+  writePrettyJson(sarifLog(report), write);
+  write('\n');
+}
+
+/** The SARIF log as plain data, members in the order they are written. */
+function sarifLog(report: AnalysisReport): unknown {
   const artifacts: unknown[] = [];
   const artifactIndex = new Map<string, number>();
   const results: unknown[] = [];
@@ -100,7 +111,7 @@ export function toSarif(report: AnalysisReport): string {
       },
     ],
   };
-  return prettyJson(log) + '\n';
+  return log;
 }
 
 function ruleOf(id: RuleId, worst: Severity | undefined, seenTechniques: Set<string> | undefined) {
