@@ -81,20 +81,23 @@ export interface RecordBatch {
   resets: number;
 }
 
+/** A batch's typed columns: sent with it, and sent back to be filled again (see RecordBatchWriter.recycle). */
+export type BatchColumns = Pick<RecordBatch, 'textStart' | 'textEnd' | 'kind' | 'recordLine' | 'time' | 'offsetMinutes' | 'numbers' | 'numberMask' | 'newPairs' | 'strings'>;
+
+/** A read batch's columns, to send back to its writer (with `columnBuffers` as the transfer list). */
+export function columnsOf(batch: RecordBatch): BatchColumns {
+  const { textStart, textEnd, kind, recordLine, time, offsetMinutes, numbers, numberMask, newPairs, strings } = batch;
+  return { textStart, textEnd, kind, recordLine, time, offsetMinutes, numbers, numberMask, newPairs, strings };
+}
+
+/** The buffers under a batch's columns. */
+export function columnBuffers(c: BatchColumns): ArrayBuffer[] {
+  return [c.textStart, c.textEnd, c.kind, c.recordLine, c.time, c.offsetMinutes, c.numbers, c.numberMask, c.newPairs, c.strings].map((a) => a.buffer as ArrayBuffer);
+}
+
 /** The arrays to transfer with a batch (no copy). */
 export function transferList(batch: RecordBatch): ArrayBuffer[] {
-  const list: ArrayBuffer[] = [
-    batch.textStart.buffer as ArrayBuffer,
-    batch.textEnd.buffer as ArrayBuffer,
-    batch.kind.buffer as ArrayBuffer,
-    batch.recordLine.buffer as ArrayBuffer,
-    batch.time.buffer as ArrayBuffer,
-    batch.offsetMinutes.buffer as ArrayBuffer,
-    batch.numbers.buffer as ArrayBuffer,
-    batch.numberMask.buffer as ArrayBuffer,
-    batch.newPairs.buffer as ArrayBuffer,
-    batch.strings.buffer as ArrayBuffer,
-  ];
+  const list = columnBuffers(batch);
   if (batch.chunk) list.push(batch.chunk);
   return list;
 }
@@ -275,6 +278,8 @@ export class RecordBatchWriter {
   private capacity = 0;
   private count = 0;
   private batch!: RecordBatch;
+  /** Columns of batches read on the other side, to fill again. */
+  private readonly spare: BatchColumns[] = [];
 
   /**
    * `countPairs`: whether this side finds the (source, path) and (source, agent) pairs seen
@@ -335,28 +340,41 @@ export class RecordBatchWriter {
     return b;
   }
 
+  /**
+   * Columns of a batch the other side has read, to fill again instead of new ones (fresh
+   * memory costs a page fault per page, and the garbage collector's time to free it). Every
+   * slot a line uses is written for it, so what they held does not matter.
+   */
+  recycle(columns: BatchColumns): void {
+    this.spare.push(columns);
+  }
+
   private start(): void {
     for (const t of this.tables) t.startBatch();
     // room for as many lines as the last batch had and a little more (batches of equal
     // chunks hold about as many lines): growing copies every column
-    this.capacity = Math.max(this.expectedLines, Math.ceil(this.count * 1.125));
+    const wanted = Math.max(this.expectedLines, Math.ceil(this.count * 1.125));
     this.count = 0;
+    let c = this.spare.pop();
+    while (c && c.textStart.length < wanted) c = this.spare.pop();
+    this.capacity = c ? c.textStart.length : wanted;
+    const n = this.capacity;
     this.batch = {
       count: 0,
       chunk: null,
       chunkBytes: 0,
-      textStart: new Int32Array(this.capacity),
-      textEnd: new Int32Array(this.capacity),
+      textStart: c ? c.textStart : new Int32Array(n),
+      textEnd: c ? c.textEnd : new Int32Array(n),
       texts: [],
-      kind: new Int8Array(this.capacity),
-      recordLine: new Int32Array(this.capacity),
-      time: new Float64Array(this.capacity),
-      offsetMinutes: new Float64Array(this.capacity),
-      numbers: new Float64Array(this.capacity * N),
-      numberMask: new Uint8Array(this.capacity),
-      newPairs: new Uint8Array(this.capacity),
+      kind: c ? c.kind : new Int8Array(n),
+      recordLine: c ? c.recordLine : new Int32Array(n),
+      time: c ? c.time : new Float64Array(n),
+      offsetMinutes: c ? c.offsetMinutes : new Float64Array(n),
+      numbers: c ? c.numbers : new Float64Array(n * N),
+      numberMask: c ? c.numberMask : new Uint8Array(n),
+      newPairs: c ? c.newPairs : new Uint8Array(n),
       pairsCounted: this.countPairs,
-      strings: new Int32Array(this.capacity * S),
+      strings: c ? c.strings : new Int32Array(n * S),
       raw: [],
       objects: [],
       fresh: [],

@@ -15,7 +15,7 @@ import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { Analyzer } from '../engine/analyzer';
 import type { EngineConfig } from '../engine/config';
 import type { FileReport, FormatId, LogRecord } from '../engine/model';
-import { RecordBatchReader, type RecordBatch } from '../engine/recordBatch';
+import { columnBuffers, columnsOf, RecordBatchReader, type BatchColumns, type RecordBatch } from '../engine/recordBatch';
 
 /**
  * Below this size a second thread costs more than it saves (starting it and loading the
@@ -34,10 +34,17 @@ export interface ParseWorkerData {
   /** Int32 [batches analysed], shared: the reader waits on it to stay a few batches ahead. */
   progress: SharedArrayBuffer;
   /**
-   * Read chunks come back on this port once analysed, to be read into again: fresh memory
-   * for every megabyte costs the reader a page fault per page (and the kernel zeroing it).
+   * Read chunks and batch columns come back on this port once analysed (SpareBatch), to be
+   * filled again: fresh memory for every megabyte costs the reader a page fault per page
+   * (and the kernel zeroing it).
    */
   spareChunks: MessagePort;
+}
+
+/** What comes back on `spareChunks`. */
+export interface SpareBatch {
+  chunk: ArrayBuffer | null;
+  columns: BatchColumns;
 }
 
 export type ParseWorkerMessage =
@@ -109,8 +116,13 @@ export function analyzeFileInParallel(
           case 'batch':
             if (options.isCancelled?.()) return fail(new ParallelCancelled());
             reader.read(m.batch, analyzer);
-            // the texts were copied out of the chunk: it can be read into again
-            if (m.batch.chunk) spare.port1.postMessage(m.batch.chunk, [m.batch.chunk]);
+            // the texts were copied out of the chunk: it can be read into again, and the columns filled again
+            {
+              const back: SpareBatch = { chunk: m.batch.chunk, columns: columnsOf(m.batch) };
+              const transfer = columnBuffers(back.columns);
+              if (back.chunk) transfer.push(back.chunk);
+              spare.port1.postMessage(back, transfer);
+            }
             Atomics.add(analysed, 0, 1);
             Atomics.notify(analysed, 0);
             options.onProgress?.({ bytesRead: m.bytesRead, totalBytes: stat.size });

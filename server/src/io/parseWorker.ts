@@ -13,7 +13,7 @@ import { RecordParser } from '../engine/analyzer';
 import { LineSplitter } from '../engine/lineSplitter';
 import { RecordBatchWriter, transferList } from '../engine/recordBatch';
 import { looksBinary, SNIFF_BYTES } from './binarySniff';
-import type { ParseWorkerData, ParseWorkerMessage } from './parallelAnalysis';
+import type { ParseWorkerData, ParseWorkerMessage, SpareBatch } from './parallelAnalysis';
 
 /** Bytes per chunk (and batch): ~4,000 access-log lines. */
 const CHUNK_BYTES = 1 << 20;
@@ -97,8 +97,10 @@ function run(data: ParseWorkerData): void {
     for (;;) {
       // A buffer per chunk: it is transferred with its batch (texts point into it), and comes
       // back once analysed; a fresh one only when none has come back yet.
-      const spare = receiveMessageOnPort(data.spareChunks);
-      const buffer = spare ? Buffer.from(spare.message as ArrayBuffer) : Buffer.allocUnsafeSlow(CHUNK_BYTES);
+      // one batch back per read: its columns for the next batch, its chunk for this read
+      const back = receiveMessageOnPort(data.spareChunks)?.message as SpareBatch | undefined;
+      if (back) writer.recycle(back.columns);
+      const buffer = back?.chunk ? Buffer.from(back.chunk) : Buffer.allocUnsafeSlow(CHUNK_BYTES);
       const n = fs.readSync(fd, buffer, 0, posted < 5 ? FIRST_CHUNK_BYTES << posted : CHUNK_BYTES, null);
       if (n === 0) break;
       if (bytesRead === 0 && looksBinary(buffer.subarray(0, Math.min(n, SNIFF_BYTES)))) {
