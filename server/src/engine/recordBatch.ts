@@ -263,16 +263,37 @@ class Ipv4Ids {
   }
 }
 
+/** An int per source id, -1 until set (4 bytes a source: logs have sources by the hundred thousand). */
+class PerSource {
+  private values = new Int32Array(1024).fill(-1);
+
+  /** The value of `id` (-1: never set, or id < 0). */
+  get(id: number): number {
+    return id >= 0 && id < this.values.length ? this.values[id] : -1;
+  }
+
+  set(id: number, value: number): void {
+    if (id >= this.values.length) {
+      let size = this.values.length;
+      while (size <= id) size *= 2;
+      const values = new Int32Array(size).fill(-1);
+      values.set(this.values);
+      this.values = values;
+    }
+    this.values[id] = value;
+  }
+}
+
 /** Collects lines and records (reader thread) into batches. */
 export class RecordBatchWriter {
   private readonly tables: WriterTable[] = [];
   /** Per source id: its last user agent's and referrer's ids (most sources keep one agent; assets share a referrer). */
-  private readonly lastAgent: number[] = [];
-  private readonly lastReferrer: number[] = [];
+  private readonly lastAgent = new PerSource();
+  private readonly lastReferrer = new PerSource();
   /** (source, path) and (source, agent) pairs seen on HTTP records, for newPairs. */
   private readonly sourcePaths = new PairSet(1 << 16);
   private readonly sourceAgents = new PairSet(1 << 12);
-  private readonly lastPairedAgent: number[] = [];
+  private readonly lastPairedAgent = new PerSource();
   /** Where addAccess reads a request line into. */
   private readonly request: LogRecord = { line: 0, kind: 'http', time: NaN, offsetMinutes: 0, method: undefined, path: undefined, query: undefined };
   private capacity = 0;
@@ -534,24 +555,18 @@ export class RecordBatchWriter {
   /** A user agent's id: most often the same as this source's last one, compared before hashing. */
   private agentId(sourceId: number, agent: string): number {
     const table = this.tables[2];
-    const last = sourceId >= 0 && sourceId < this.lastAgent.length ? this.lastAgent[sourceId] : -1;
+    const last = this.lastAgent.get(sourceId);
     const id = last >= 0 && table.strings[last] === agent ? last : table.id(agent);
-    if (sourceId >= 0) {
-      while (this.lastAgent.length <= sourceId) this.lastAgent.push(-1);
-      this.lastAgent[sourceId] = id;
-    }
+    if (sourceId >= 0) this.lastAgent.set(sourceId, id);
     return id;
   }
 
   /** A referrer's id: like the agent, most often the same as this source's last one. */
   private referrerId(sourceId: number, referrer: string): number {
     const table = this.tables[8];
-    const last = sourceId >= 0 && sourceId < this.lastReferrer.length ? this.lastReferrer[sourceId] : -1;
+    const last = this.lastReferrer.get(sourceId);
     const id = last >= 0 && last < table.strings.length && table.strings[last] === referrer ? last : table.id(referrer);
-    if (sourceId >= 0) {
-      while (this.lastReferrer.length <= sourceId) this.lastReferrer.push(-1);
-      this.lastReferrer[sourceId] = id;
-    }
+    if (sourceId >= 0) this.lastReferrer.set(sourceId, id);
     return id;
   }
 
@@ -562,11 +577,9 @@ export class RecordBatchWriter {
     if (pathId >= 0 && this.sourcePaths.add(sourceId, pathId)) bits |= 1;
     if (agentId >= 0) {
       // most sources keep one agent: its pair is known once it was its last agent here
-      const last = this.lastPairedAgent;
-      while (last.length <= sourceId) last.push(-1);
-      if (last[sourceId] !== agentId) {
+      if (this.lastPairedAgent.get(sourceId) !== agentId) {
         if (this.sourceAgents.add(sourceId, agentId)) bits |= 2;
-        last[sourceId] = agentId;
+        this.lastPairedAgent.set(sourceId, agentId);
       }
     }
     return bits;

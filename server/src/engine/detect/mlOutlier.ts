@@ -80,24 +80,23 @@ function finish(ctx: DetectorContext): Finding[] {
 
   // Each step's loop in a function of its own, called once per column: see absoluteDeviations
   // in robustStats.ts (a loop compiled while it runs would leave the rest of finish cold).
-  const raw = featureColumns(profiles);
   // one row-major matrix: an array per source would be a hundred thousand small objects
   const matrix = new Float64Array(n * width);
-  // A column at a time, so that only one sorted copy exists at once (a population of 100K
-  // sources makes 0.8 MB columns). Each column is sorted once: its median is reported, and the
-  // scaled values come out of it in order too (scaling is non-decreasing; checked, as
-  // rounding could in principle swap two).
+  // A feature at a time, so that only one column and its sorted copy exist at once (a
+  // population of 100K sources makes 0.8 MB columns). Each column is sorted once: its median
+  // is reported, and the scaled values come out of it in order too (scaling is
+  // non-decreasing; checked, as rounding could in principle swap two). The findings read
+  // their few sources' values from the profiles again.
   const medians = FEATURES.map((f, c) => {
-    const sorted = raw[c].slice().sort();
+    const raw = featureColumn(profiles, f);
+    const sorted = raw.slice().sort();
     const median = medianOfSorted(sorted);
     scaleInPlace(f.kind, sorted);
     if (!isAscending(sorted)) sorted.sort();
     const scale = robustScaleOfSorted(sorted, f.kind === 'share' ? SHARE_FLOOR : LOG_COUNT_FLOOR);
-    zColumnInto(matrix, width, c, f.kind, raw[c], scale);
+    zColumnInto(matrix, width, c, f.kind, raw, scale);
     return median;
   });
-  // the findings read their few sources' values from the profiles again
-  raw.length = 0;
   // Rows that cannot reach the threshold are not walked through every tree (they get NaN).
   const result = isolationScoresOfMatrix(matrix, n, width, {
     trees: settings.trees,
@@ -148,20 +147,11 @@ function finish(ctx: DetectorContext): Finding[] {
   return out;
 }
 
-/**
- * The features of every profile, a column each: one pass over the profiles, not one per
- * feature (each visit of a profile is a cache miss); plain loops, as Float64Array.from(array,
- * fn) goes through the iterator protocol, many times slower.
- */
-function featureColumns(profiles: readonly SourceProfile[]): Float64Array[] {
-  const n = profiles.length;
-  const width = FEATURES.length;
-  const raw = FEATURES.map(() => new Float64Array(n));
-  for (let i = 0; i < n; i++) {
-    const p = profiles[i];
-    for (let c = 0; c < width; c++) raw[c][i] = FEATURES[c].raw(p);
-  }
-  return raw;
+/** One feature of every profile (a plain loop: Float64Array.from(array, fn) goes through the iterator protocol, many times slower). */
+function featureColumn(profiles: readonly SourceProfile[], feature: Feature): Float64Array {
+  const column = new Float64Array(profiles.length);
+  for (let i = 0; i < profiles.length; i++) column[i] = feature.raw(profiles[i]);
+  return column;
 }
 
 /** A column's values scaled (see `scaled`), in place. */
