@@ -20,4 +20,13 @@ describe('line arena', () => {
     assert.equal(arena.count(owners + 5000), 0, 'an owner never pushed to');
     assert.deepEqual(arena.read(owners + 5000), []);
   });
+
+  it('keeps any int32 lines: big gaps, lines going back, the extremes', () => {
+    const arena = new LineArena();
+    const values = [0, 0, 5, 3, 2 ** 31 - 1, 0, -(2 ** 31), 2 ** 31 - 1, 127, 128, 16_383, 16_384, 1, 1_000_000_007, 12];
+    for (const v of values) arena.push(7, v);
+    for (let i = 0; i < 500; i++) arena.push(3, i * 99_991);
+    assert.deepEqual(arena.read(7), values);
+    assert.deepEqual(arena.read(3), Array.from({ length: 500 }, (_, i) => i * 99_991));
+  });
 });

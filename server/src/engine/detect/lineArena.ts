@@ -1,24 +1,28 @@
 /**
  * Short lists of line numbers for many owners (each source's first evidence lines), packed in
- * Int32Array pages in linked blocks of 15 lines: ~4.3 bytes a line, and no array object per
- * owner. (A JavaScript array of numbers costs 8 bytes a line plus its growth slack and
- * header: for 100K sources, tens of megabytes.)
+ * byte pages: each list is a chain of 64-byte blocks holding the gaps between its lines as
+ * varints (a source's lines are close to one another: one or two bytes a line instead of
+ * four), and no array object per owner. (A JavaScript array of numbers costs 8 bytes a line
+ * plus its growth slack and header: for 100K sources, tens of megabytes.)
  */
-const BLOCK = 16; // a link to the next block, then 15 lines
-const PER_BLOCK = BLOCK - 1;
+/** Bytes per block: a 4-byte link to the next block, then 60 bytes of varints. */
+const BLOCK = 64;
+const LINK = 4;
 
 /** Blocks per page (2^12): pages of 256 KB are added as needed (no copying, little slack). */
 const PAGE_SHIFT = 12;
 const PAGE_BLOCKS = 1 << PAGE_SHIFT;
-const PAGE_INTS = PAGE_BLOCKS * BLOCK;
+const PAGE_BYTES = PAGE_BLOCKS * BLOCK;
 
 export class LineArena {
-  private readonly pages: Int32Array[] = [];
+  private readonly pages: Uint8Array[] = [];
   private blocks = 0;
-  /** Per owner (a dense id): block indexes of its first and last blocks (-1: none yet), and its line count. */
+  /** Per owner (a dense id): its first and last blocks (-1: none yet), the bytes used in the last, its line count and last line. */
   private heads = new Int32Array(1024).fill(-1);
   private tails = new Int32Array(1024).fill(-1);
+  private fills = new Uint8Array(1024);
   private counts = new Int32Array(1024);
+  private lasts = new Int32Array(1024);
 
   /** Lines pushed for the owner. */
   count(owner: number): number {
@@ -28,18 +32,17 @@ export class LineArena {
   /** Appends a line to an owner's list. */
   push(owner: number, line: number): void {
     if (owner >= this.counts.length) this.room(owner);
-    const count = this.counts[owner];
-    const at = count % PER_BLOCK;
-    if (at === 0) {
-      const block = this.newBlock();
-      const tail = this.tails[owner];
-      if (tail >= 0) this.pages[tail >>> PAGE_SHIFT][(tail & (PAGE_BLOCKS - 1)) * BLOCK] = block;
-      else this.heads[owner] = block;
-      this.tails[owner] = block;
+    // the gap to the owner's last line, zigzag-coded (a list may go back, as a file's lines never do)
+    const gap = this.counts[owner] === 0 ? line : line - this.lasts[owner];
+    let v = gap >= 0 ? gap * 2 : -gap * 2 - 1;
+    for (;;) {
+      const more = v >= 0x80;
+      this.putByte(owner, more ? (v & 0x7f) | 0x80 : v);
+      if (!more) break;
+      v = Math.floor(v / 0x80);
     }
-    const tail = this.tails[owner];
-    this.pages[tail >>> PAGE_SHIFT][(tail & (PAGE_BLOCKS - 1)) * BLOCK + 1 + at] = line;
-    this.counts[owner] = count + 1;
+    this.lasts[owner] = line;
+    this.counts[owner]++;
   }
 
   /** The owner's lines, in the order pushed. */
@@ -47,31 +50,74 @@ export class LineArena {
     const count = this.count(owner);
     const out: number[] = new Array(count);
     let block = count > 0 ? this.heads[owner] : -1;
+    let at = LINK;
+    let line = 0;
     for (let i = 0; i < count; i++) {
-      const at = i % PER_BLOCK;
-      if (i > 0 && at === 0) block = this.pages[block >>> PAGE_SHIFT][(block & (PAGE_BLOCKS - 1)) * BLOCK];
-      out[i] = this.pages[block >>> PAGE_SHIFT][(block & (PAGE_BLOCKS - 1)) * BLOCK + 1 + at];
+      let v = 0;
+      let scale = 1;
+      for (;;) {
+        if (at === BLOCK) {
+          block = this.linkOf(block);
+          at = LINK;
+        }
+        const byte = this.pages[block >>> PAGE_SHIFT][(block & (PAGE_BLOCKS - 1)) * BLOCK + at++];
+        v += (byte & 0x7f) * scale;
+        if (byte < 0x80) break;
+        scale *= 0x80;
+      }
+      const gap = v % 2 === 0 ? v / 2 : -(v + 1) / 2;
+      line = i === 0 ? gap : line + gap;
+      out[i] = line;
     }
     return out;
+  }
+
+  private putByte(owner: number, byte: number): void {
+    let tail = this.tails[owner];
+    if (tail < 0 || this.fills[owner] === BLOCK) {
+      const block = this.newBlock();
+      if (tail >= 0) this.setLink(tail, block);
+      else this.heads[owner] = block;
+      this.tails[owner] = tail = block;
+      this.fills[owner] = LINK;
+    }
+    this.pages[tail >>> PAGE_SHIFT][(tail & (PAGE_BLOCKS - 1)) * BLOCK + this.fills[owner]++] = byte;
+  }
+
+  private linkOf(block: number): number {
+    const page = this.pages[block >>> PAGE_SHIFT];
+    const at = (block & (PAGE_BLOCKS - 1)) * BLOCK;
+    return page[at] | (page[at + 1] << 8) | (page[at + 2] << 16) | (page[at + 3] << 24);
+  }
+
+  private setLink(block: number, next: number): void {
+    const page = this.pages[block >>> PAGE_SHIFT];
+    const at = (block & (PAGE_BLOCKS - 1)) * BLOCK;
+    page[at] = next & 0xff;
+    page[at + 1] = (next >>> 8) & 0xff;
+    page[at + 2] = (next >>> 16) & 0xff;
+    page[at + 3] = next >>> 24;
   }
 
   private room(owner: number): void {
     let size = this.counts.length;
     while (size <= owner) size *= 2;
-    const grown = (a: Int32Array, fill: number) => {
-      const b = new Int32Array(size).fill(fill);
+    const grown = <T extends Int32Array | Uint8Array>(a: T, fill: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(size);
+      b.fill(fill);
       b.set(a);
       return b;
     };
     this.heads = grown(this.heads, -1);
     this.tails = grown(this.tails, -1);
+    this.fills = grown(this.fills, 0);
     this.counts = grown(this.counts, 0);
+    this.lasts = grown(this.lasts, 0);
   }
 
   private newBlock(): number {
     const block = this.blocks++;
-    if ((block & (PAGE_BLOCKS - 1)) === 0) this.pages.push(new Int32Array(PAGE_INTS));
-    this.pages[block >>> PAGE_SHIFT][(block & (PAGE_BLOCKS - 1)) * BLOCK] = -1;
+    if ((block & (PAGE_BLOCKS - 1)) === 0) this.pages.push(new Uint8Array(PAGE_BYTES));
     return block;
   }
 }
