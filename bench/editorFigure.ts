@@ -1,17 +1,24 @@
 /**
  * The editor-side figure, run in a child process of the bench: the language server's
  * DocumentAnalysis on the first N lines of a log (a full analysis), then M more lines
- * appended at the end (what a growing log or a tail does), analysed again.
+ * appended at the end (what a growing log or a tail does), analysed again — and then
+ * LATER_APPENDS more appends of M lines, as a log that keeps growing gets them.
  */
 import * as fs from 'node:fs';
 import { resolveConfig } from '../server/src/engine/config';
 import { DocumentAnalysis } from '../server/src/engine/documentAnalysis';
 
+/** Appends after the first: the first one runs the end-of-analysis code a second time only, still warming up. */
+const LATER_APPENDS = 9;
+
 export interface EditorFigure {
   lines: number;
   appended: number;
   fullMs: number;
+  /** The first append after the full analysis. */
   appendMs: number;
+  /** Median of the LATER_APPENDS appends after it. */
+  laterAppendMs: number;
   /** True when the append only fed the new lines (no rebuild of the detector state). */
   appendWasIncremental: boolean;
   findings: number;
@@ -38,7 +45,7 @@ function headLines(file: string, count: number): string[] {
 }
 
 export async function runEditorFigure(file: string, lines: number, appended: number): Promise<EditorFigure> {
-  const all = headLines(file, lines + appended);
+  const all = headLines(file, lines + appended * (1 + LATER_APPENDS));
   const config = resolveConfig(undefined);
   const referenceTime = fs.statSync(file).mtimeMs;
   const doc = new DocumentAnalysis(all.slice(0, lines).join('\n') + '\n', { path: file, config, referenceTime });
@@ -48,11 +55,19 @@ export async function runEditorFigure(file: string, lines: number, appended: num
   const fullMs = performance.now() - t0;
 
   const before = { ...doc.counters };
-  const end = doc.lineCount;
-  doc.applyChanges([{ range: { start: { line: end, character: 0 }, end: { line: end, character: 0 } }, text: all.slice(lines).join('\n') + '\n' }]);
-  t0 = performance.now();
-  const report = await doc.analyze();
-  const appendMs = performance.now() - t0;
-  const incremental = doc.counters.rebuilds === before.rebuilds && doc.counters.appends === before.appends + 1;
-  return { lines, appended, fullMs, appendMs, appendWasIncremental: incremental, findings: report?.findings.length ?? 0 };
+  const append = async (k: number): Promise<number> => {
+    const end = doc.lineCount;
+    const from = lines + k * appended;
+    doc.applyChanges([{ range: { start: { line: end, character: 0 }, end: { line: end, character: 0 } }, text: all.slice(from, from + appended).join('\n') + '\n' }]);
+    const t = performance.now();
+    await doc.analyze();
+    return performance.now() - t;
+  };
+  const appendMs = await append(0);
+  const findings = doc.report?.findings.length ?? 0;
+  const later: number[] = [];
+  for (let k = 1; k <= LATER_APPENDS; k++) later.push(await append(k));
+  later.sort((a, b) => a - b);
+  const incremental = doc.counters.rebuilds === before.rebuilds && doc.counters.appends === before.appends + 1 + LATER_APPENDS;
+  return { lines, appended, fullMs, appendMs, laterAppendMs: later[later.length >> 1], appendWasIncremental: incremental, findings };
 }
