@@ -96,12 +96,12 @@ function run(data: ParseWorkerData): void {
     let bytesRead = 0;
     for (;;) {
       // A buffer per chunk: it is transferred with its batch (texts point into it), and comes
-      // back once analysed; a fresh one only when none has come back yet.
-      // one batch back per read: its columns for the next batch, its chunk for this read
+      // back with the batch's columns once analysed; a fresh one only when none has come back
+      // yet. One batch back per read: its chunk for this read, its columns for the next batch.
       const back = receiveMessageOnPort(data.spareChunks)?.message as SpareBatch | undefined;
       if (back) writer.recycle(back.columns);
       const buffer = back?.chunk ? Buffer.from(back.chunk) : Buffer.allocUnsafeSlow(CHUNK_BYTES);
-      const n = fs.readSync(fd, buffer, 0, posted < 5 ? FIRST_CHUNK_BYTES << posted : CHUNK_BYTES, null);
+      const n = fs.readSync(fd, buffer, 0, Math.min(CHUNK_BYTES, FIRST_CHUNK_BYTES * 2 ** posted), null);
       if (n === 0) break;
       if (bytesRead === 0 && looksBinary(buffer.subarray(0, Math.min(n, SNIFF_BYTES)))) {
         post({ type: 'binary' });
