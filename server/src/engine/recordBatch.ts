@@ -13,6 +13,7 @@ import type { AuthEvent, LogRecord, RecordKind } from './model';
 import type { StringIds } from './detect/stringIds';
 import type { AsciiBytes } from './analyzer';
 import type { AccessLineFields } from './formats/accessLogFields';
+import { doubledToHold, grownCopy } from './typedArrays';
 import { copyString } from './detect/sourceProfiles';
 import { PairSet } from './detect/pairTables';
 
@@ -273,13 +274,7 @@ class PerSource {
   }
 
   set(id: number, value: number): void {
-    if (id >= this.values.length) {
-      let size = this.values.length;
-      while (size <= id) size *= 2;
-      const values = new Int32Array(size).fill(-1);
-      values.set(this.values);
-      this.values = values;
-    }
+    if (id >= this.values.length) this.values = grownCopy(this.values, doubledToHold(this.values.length, id), -1);
     this.values[id] = value;
   }
 }
@@ -325,16 +320,8 @@ export class RecordBatchWriter {
    * is what the parsers returned for it (null: blank or not understood).
    */
   add(text: string | null, start: number, end: number, record: LogRecord | null): void {
-    if (this.count === this.capacity) this.grow();
+    const i = this.addLine(text, start, end);
     const b = this.batch;
-    const i = this.count++;
-    if (start >= 0) {
-      b.textStart[i] = start;
-      b.textEnd[i] = end;
-    } else {
-      b.textStart[i] = -1;
-      b.texts.push(text!);
-    }
     if (record === null) {
       b.kind[i] = -1;
       return;
@@ -406,21 +393,16 @@ export class RecordBatchWriter {
   private grow(): void {
     const b = this.batch;
     const capacity = this.capacity * 2;
-    const bigger = <T extends Int32Array | Int8Array | Float64Array | Uint8Array>(a: T, per = 1): T => {
-      const c = new (a.constructor as new (n: number) => T)(capacity * per);
-      c.set(a);
-      return c;
-    };
-    b.textStart = bigger(b.textStart);
-    b.textEnd = bigger(b.textEnd);
-    b.kind = bigger(b.kind);
-    b.recordLine = bigger(b.recordLine);
-    b.time = bigger(b.time);
-    b.offsetMinutes = bigger(b.offsetMinutes);
-    b.numbers = bigger(b.numbers, N);
-    b.numberMask = bigger(b.numberMask);
-    b.newPairs = bigger(b.newPairs);
-    b.strings = bigger(b.strings, S);
+    b.textStart = grownCopy(b.textStart, capacity);
+    b.textEnd = grownCopy(b.textEnd, capacity);
+    b.kind = grownCopy(b.kind, capacity);
+    b.recordLine = grownCopy(b.recordLine, capacity);
+    b.time = grownCopy(b.time, capacity);
+    b.offsetMinutes = grownCopy(b.offsetMinutes, capacity);
+    b.numbers = grownCopy(b.numbers, capacity * N);
+    b.numberMask = grownCopy(b.numberMask, capacity);
+    b.newPairs = grownCopy(b.newPairs, capacity);
+    b.strings = grownCopy(b.strings, capacity * S);
     this.capacity = capacity;
   }
 
@@ -500,16 +482,8 @@ export class RecordBatchWriter {
    * `end`: the line's text, as for `add`; `parsed`: the text the fields point into.
    */
   addAccess(text: string | null, start: number, end: number, parsed: string, line: number, f: AccessLineFields): void {
-    if (this.count === this.capacity) this.grow();
+    const i = this.addLine(text, start, end);
     const b = this.batch;
-    const i = this.count++;
-    if (start >= 0) {
-      b.textStart[i] = start;
-      b.textEnd[i] = end;
-    } else {
-      b.textStart[i] = -1;
-      b.texts.push(text!);
-    }
     text = parsed;
     const t = this.tables;
     const strs = b.strings;
@@ -550,6 +524,21 @@ export class RecordBatchWriter {
     b.time[i] = f.time;
     b.offsetMinutes[i] = f.offsetMinutes;
     b.newPairs[i] = this.countPairs ? this.pairsOf(sourceId, pathId, agentId) : 0;
+  }
+
+  /** A new line's slot, its text placed (see `add`). */
+  private addLine(text: string | null, start: number, end: number): number {
+    if (this.count === this.capacity) this.grow();
+    const b = this.batch;
+    const i = this.count++;
+    if (start >= 0) {
+      b.textStart[i] = start;
+      b.textEnd[i] = end;
+    } else {
+      b.textStart[i] = -1;
+      b.texts.push(text!);
+    }
+    return i;
   }
 
   /** A user agent's id: most often the same as this source's last one, compared before hashing. */

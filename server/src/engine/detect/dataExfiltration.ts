@@ -37,6 +37,7 @@ import { makeFinding, saturate } from '../score';
 import type { Detector, DetectorContext, DetectorFactory } from './types';
 import { copyString } from './sourceProfiles';
 import { LOG_COUNT_FLOOR, RobustScale, logCount, median, robustScale, robustScaleOfHistogram, robustZ } from './robustStats';
+import { grownCopy } from '../typedArrays';
 
 const MIN_POPULATION = 5;
 /** Octave buckets: 2^47 B = 128 TiB is more than any response. */
@@ -77,12 +78,6 @@ interface Norm {
 }
 
 /** A copy of a typed array in a bigger one. */
-function grown<T extends Int32Array | Uint32Array | Uint8Array>(a: T, size: number): T {
-  const b = new (a.constructor as new (n: number) => T)(size);
-  b.set(a);
-  return b;
-}
-
 function bucketOf(bytes: number): number {
   const b = bytes < 4294967296 ? 31 - Math.clz32(bytes) : Math.floor(Math.log2(bytes));
   return b < BUCKETS ? b : BUCKETS - 1;
@@ -125,15 +120,15 @@ export const createDataExfiltrationDetector: DetectorFactory = (config, ids): De
       if (byPath.size >= MAX_PATHS) return;
       slot = bySlot.length;
       if ((slot + 1) * BUCKETS > hists.length) {
-        hists = grown(hists, hists.length * 2);
-        sourceCount = grown(sourceCount, sourceCount.length * 2);
+        hists = grownCopy(hists, hists.length * 2);
+        sourceCount = grownCopy(sourceCount, sourceCount.length * 2);
       }
       const stats: SizeStats = { offset: slot * BUCKETS, sources: [] };
       bySlot.push(stats);
       // The analyzer's canonical path string: kept as the key as it is.
       byPath.set(path, stats);
       if (pathId >= 0) {
-        if (pathId >= slotByPathId.length) slotByPathId = grown(slotByPathId, Math.max(slotByPathId.length * 2, pathId + 1));
+        if (pathId >= slotByPathId.length) slotByPathId = grownCopy(slotByPathId, Math.max(slotByPathId.length * 2, pathId + 1));
         slotByPathId[pathId] = slot + 1;
       }
     }

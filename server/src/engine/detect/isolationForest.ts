@@ -36,6 +36,7 @@
  *    leaf term covers the rest, so this only changes scores a little and is left as it is.
  */
 import { IsolationForest } from 'ml-isolation-forest';
+import { grownCopy } from '../typedArrays';
 
 export interface IsolationForestOptions {
   /** Number of trees (Liu et al.: 100). */
@@ -436,17 +437,13 @@ class TreeGrower {
   }
 
   private moreRoom(): void {
-    const bigger = <T extends Int32Array | Float64Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-      b.set(a);
-      return b;
-    };
-    this.left = bigger(this.left);
-    this.right = bigger(this.right);
-    this.column = bigger(this.column);
-    this.split = bigger(this.split);
-    this.depth = bigger(this.depth);
-    this.size = bigger(this.size);
+    const size = this.depth.length * 2;
+    this.left = grownCopy(this.left, size);
+    this.right = grownCopy(this.right, size);
+    this.column = grownCopy(this.column, size);
+    this.split = grownCopy(this.split, size);
+    this.depth = grownCopy(this.depth, size);
+    this.size = grownCopy(this.size, size);
   }
 
   /** Breadth first, each node's two children side by side (as flatten lays out the library's tree). */

@@ -5,6 +5,8 @@
  * four), and no array object per owner. (A JavaScript array of numbers costs 8 bytes a line
  * plus its growth slack and header: for 100K sources, tens of megabytes.)
  */
+import { doubledToHold, grownCopy } from '../typedArrays';
+
 /** Bytes per block: a 4-byte link to the next block, then 60 bytes of varints. */
 const BLOCK = 64;
 const LINK = 4;
@@ -100,19 +102,12 @@ export class LineArena {
   }
 
   private room(owner: number): void {
-    let size = this.counts.length;
-    while (size <= owner) size *= 2;
-    const grown = <T extends Int32Array | Uint8Array>(a: T, fill: number): T => {
-      const b = new (a.constructor as new (n: number) => T)(size);
-      b.fill(fill);
-      b.set(a);
-      return b;
-    };
-    this.heads = grown(this.heads, -1);
-    this.tails = grown(this.tails, -1);
-    this.fills = grown(this.fills, 0);
-    this.counts = grown(this.counts, 0);
-    this.lasts = grown(this.lasts, 0);
+    const size = doubledToHold(this.counts.length, owner);
+    this.heads = grownCopy(this.heads, size, -1);
+    this.tails = grownCopy(this.tails, size, -1);
+    this.fills = grownCopy(this.fills, size);
+    this.counts = grownCopy(this.counts, size);
+    this.lasts = grownCopy(this.lasts, size);
   }
 
   private newBlock(): number {

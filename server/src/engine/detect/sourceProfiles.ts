@@ -4,6 +4,7 @@ import type { WorkingHoursClock } from '../time/workingHours';
 import { StringIds } from './stringIds';
 import { PairSet } from './pairTables';
 import { LineArena } from './lineArena';
+import { doubledToHold, grownCopy } from '../typedArrays';
 
 /** Distinct paths / agents counted exactly up to this many per source, then saturated. */
 const DISTINCT_CAP = 4096;
@@ -76,32 +77,26 @@ class ProfileColumns {
   /** Room for ids below `id + 1`. */
   reserve(id: number): void {
     if (id < this.size) return;
-    let size = Math.max(1024, this.size);
-    while (size <= id) size *= 2;
-    const grow = <T extends Int32Array | Float64Array | Uint8Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(size);
-      b.set(a);
-      return b;
-    };
-    this.events = grow(this.events);
-    this.requests = grow(this.requests);
-    this.status4xx = grow(this.status4xx);
-    this.status5xx = grow(this.status5xx);
-    this.posts = grow(this.posts);
-    this.offHours = grow(this.offHours);
-    this.bytesTotal = grow(this.bytesTotal);
-    this.bytesMax = grow(this.bytesMax);
-    this.bytesMaxLine = grow(this.bytesMaxLine);
-    this.firstTime = grow(this.firstTime);
-    this.lastTime = grow(this.lastTime);
-    this.peakPerMinute = grow(this.peakPerMinute);
-    this.peakLine = grow(this.peakLine);
-    this.distinctPaths = grow(this.distinctPaths);
-    this.distinctAgents = grow(this.distinctAgents);
-    this.minute = grow(this.minute);
-    this.minuteCount = grow(this.minuteCount);
-    this.lastAgentId = grow(this.lastAgentId);
-    this.lastAgentPaired = grow(this.lastAgentPaired);
+    const size = doubledToHold(Math.max(1024, this.size), id);
+    this.events = grownCopy(this.events, size);
+    this.requests = grownCopy(this.requests, size);
+    this.status4xx = grownCopy(this.status4xx, size);
+    this.status5xx = grownCopy(this.status5xx, size);
+    this.posts = grownCopy(this.posts, size);
+    this.offHours = grownCopy(this.offHours, size);
+    this.bytesTotal = grownCopy(this.bytesTotal, size);
+    this.bytesMax = grownCopy(this.bytesMax, size);
+    this.bytesMaxLine = grownCopy(this.bytesMaxLine, size);
+    this.firstTime = grownCopy(this.firstTime, size);
+    this.lastTime = grownCopy(this.lastTime, size);
+    this.peakPerMinute = grownCopy(this.peakPerMinute, size);
+    this.peakLine = grownCopy(this.peakLine, size);
+    this.distinctPaths = grownCopy(this.distinctPaths, size);
+    this.distinctAgents = grownCopy(this.distinctAgents, size);
+    this.minute = grownCopy(this.minute, size);
+    this.minuteCount = grownCopy(this.minuteCount, size);
+    this.lastAgentId = grownCopy(this.lastAgentId, size);
+    this.lastAgentPaired = grownCopy(this.lastAgentPaired, size);
     this.size = size;
   }
 
@@ -301,18 +296,8 @@ export class SourceProfiles {
   }
 
   private create(id: number, line: number): void {
-    if (id >= this.known.length) {
-      let size = this.known.length;
-      while (size <= id) size *= 2;
-      const known = new Uint8Array(size);
-      known.set(this.known);
-      this.known = known;
-    }
-    if (this.profiles === this.order.length) {
-      const order = new Int32Array(this.order.length * 2);
-      order.set(this.order);
-      this.order = order;
-    }
+    if (id >= this.known.length) this.known = grownCopy(this.known, doubledToHold(this.known.length, id));
+    if (this.profiles === this.order.length) this.order = grownCopy(this.order, this.order.length * 2);
     this.known[id] = 1;
     this.order[this.profiles++] = id;
     this.columns.reserve(id);

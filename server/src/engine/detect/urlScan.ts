@@ -28,6 +28,7 @@ import { formatDuration, makeFinding, saturate } from '../score';
 import { copyString } from './sourceProfiles';
 import { StringIds } from './stringIds';
 import { PairMap } from './pairTables';
+import { grownCopy } from '../typedArrays';
 
 /** Well-known probe paths answered 4xx that make a small probe worth reporting. */
 export const SMALL_PROBE_MIN_PATHS = 5;
@@ -151,16 +152,11 @@ class PathEntries {
 
   private grow(): void {
     const n = this.inWindow.length * 2;
-    const bigger = <T extends Int32Array | Int8Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(n);
-      b.set(a);
-      return b;
-    };
-    this.inWindow = bigger(this.inWindow);
-    this.refused = bigger(this.refused);
-    this.probe = bigger(this.probe);
-    this.sourceKey = bigger(this.sourceKey);
-    this.pathId = bigger(this.pathId);
+    this.inWindow = grownCopy(this.inWindow, n);
+    this.refused = grownCopy(this.refused, n);
+    this.probe = grownCopy(this.probe, n);
+    this.sourceKey = grownCopy(this.sourceKey, n);
+    this.pathId = grownCopy(this.pathId, n);
   }
 }
 
@@ -214,12 +210,8 @@ class Windows {
       this.byKey[key] = w;
       if (key >= this.firstSeen.length) {
         const size = Math.max(this.firstSeen.length * 2, key + 1);
-        const seen = new Int32Array(size);
-        seen.set(this.firstSeen);
-        this.firstSeen = seen;
-        const times = new Float64Array(size);
-        times.set(this.lastTimes);
-        this.lastTimes = times;
+        this.firstSeen = grownCopy(this.firstSeen, size);
+        this.lastTimes = grownCopy(this.lastTimes, size);
       }
       if (this.firstSeen[key] === 0) this.firstSeen[key] = ++this.seen;
       else w.lastTime = this.lastTimes[key]; // back after being dropped
