@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {
   averagePathLength,
   growTree,
+  Mulberry32,
   isolationScores,
   libraryAveragePathLength,
   libraryTree,
@@ -134,7 +135,7 @@ describe('isolation forest wrapper', () => {
           for (let i = 0; i < rows; i++) matrix.set(row(random), i * width);
           const sample = Array.from({ length: psi }, (_, i) => (i * 7 + seed) % rows);
           const columns = Array.from({ length: width }, (_, c) => c);
-          const ours = growTree(matrix, width, sample, columns, mulberry32(seed));
+          const ours = growTree(matrix, width, sample, columns, new Mulberry32(seed));
           const theirs = libraryTree(matrix, width, sample, columns, mulberry32(seed));
           assert.ok(theirs, 'the library tree reads');
           const what = `${shape}, ${rows} rows, ψ ${psi}, seed ${seed}`;

@@ -89,16 +89,33 @@ export function libraryAveragePathLength(n: number): number {
   return 2 * Math.log(n - 1) + 0.57721 - (2 * (n - 1)) / n;
 }
 
-/** mulberry32: a small, fast 32-bit PRNG; good enough for split draws, and repeatable. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
+/**
+ * mulberry32: a small, fast 32-bit PRNG; good enough for split draws, and repeatable. A class
+ * rather than a closure: every analysis makes a new generator, and code that V8 optimised
+ * for one closure bails out on the next (the first editor append after a full analysis
+ * paid ~200 such bail-outs in tree growth); a method is the same function every time.
+ */
+export class Mulberry32 {
+  private state: number;
+
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+
+  /** The next draw, uniform in [0, 1). */
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  }
+}
+
+/** The same draws as a function (for the library, which reads Math.random, and for tests). */
+export function mulberry32(seed: number): () => number {
+  const generator = new Mulberry32(seed);
+  return () => generator.next();
 }
 
 /**
@@ -164,7 +181,7 @@ export function isolationScoresOfMatrix(matrix: Float64Array, n: number, width: 
     return { scores, pathLengths, sampleSize: psi, columns };
   }
 
-  const random = mulberry32(options.seed);
+  const random = new Mulberry32(options.seed);
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const sample: number[] = new Array(psi);
@@ -176,7 +193,7 @@ export function isolationScoresOfMatrix(matrix: Float64Array, n: number, width: 
   for (let t = 0; t < trees; t++) {
     // Partial Fisher–Yates: the first ψ entries of `order` become a uniform sample.
     for (let i = 0; i < psi; i++) {
-      const j = i + Math.floor(random() * (n - i));
+      const j = i + Math.floor(random.next() * (n - i));
       const swap = order[i];
       order[i] = order[j];
       order[j] = swap;
@@ -193,7 +210,7 @@ export function isolationScoresOfMatrix(matrix: Float64Array, n: number, width: 
       continue;
     }
     if (options.scoring === 'library') {
-      grown.push({ kind: 'library', forest: trainLibraryTree(matrix, width, sample, treeColumns, random), treeColumns, least: 0 });
+      grown.push({ kind: 'library', forest: trainLibraryTree(matrix, width, sample, treeColumns, () => random.next()), treeColumns, least: 0 });
     } else {
       // The library's growth, on typed arrays: the same draws, splits and leaves (tested
       // against the library tree by tree), ten times faster than the library's arrays of rows.
@@ -351,7 +368,7 @@ export function libraryTree(matrix: Float64Array, width: number, sample: readonl
  * first; a node with at most one row, or past the limit, is a leaf — drawing from `random` in
  * the same order, straight into the flat layout `flatten` reads the library's tree into.
  */
-export function growTree(matrix: Float64Array, width: number, sample: readonly number[], treeColumns: readonly number[], random: () => number): FlatTree {
+export function growTree(matrix: Float64Array, width: number, sample: readonly number[], treeColumns: readonly number[], random: Mulberry32): FlatTree {
   return new TreeGrower(matrix, width, sample.length).grow(sample, treeColumns, random);
 }
 
@@ -369,7 +386,7 @@ class TreeGrower {
   private readonly maxDepth: number;
   private nodes = 0;
   private treeColumns: readonly number[] = [];
-  private random: () => number = Math.random;
+  private random = new Mulberry32(0);
 
   constructor(
     private readonly matrix: Float64Array,
@@ -390,7 +407,7 @@ class TreeGrower {
     this.size = new Int32Array(capacity);
   }
 
-  grow(sample: readonly number[], treeColumns: readonly number[], random: () => number): FlatTree {
+  grow(sample: readonly number[], treeColumns: readonly number[], random: Mulberry32): FlatTree {
     this.rows.set(sample);
     this.nodes = 0;
     this.treeColumns = treeColumns;
@@ -408,7 +425,7 @@ class TreeGrower {
     this.left[node] = -1;
     if (d > this.maxDepth || hi - lo <= 1) return node;
     const { matrix, width, rows, scratch } = this;
-    const c = this.treeColumns[Math.floor(this.random() * this.treeColumns.length)];
+    const c = this.treeColumns[Math.floor(this.random.next() * this.treeColumns.length)];
     let min = Infinity;
     let max = -Infinity;
     for (let i = lo; i < hi; i++) {
@@ -416,7 +433,7 @@ class TreeGrower {
       if (v < min) min = v;
       if (v > max) max = v;
     }
-    const value = this.random() * (max - min) + min;
+    const value = this.random.next() * (max - min) + min;
     // stable partition: rows below the value first
     let below = lo;
     let above = 0;
