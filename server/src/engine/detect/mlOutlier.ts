@@ -23,7 +23,8 @@ import type { Finding } from '../model';
 import { makeFinding } from '../score';
 import type { Detector, DetectorContext, DetectorFactory } from './types';
 import type { SourceProfile } from './sourceProfiles';
-import { LOG_COUNT_FLOOR, logCount, medianOfSorted, robustScaleOfSorted, robustZ, type RobustScale } from './robustStats';
+import { LOG_COUNT_FLOOR, logCount, medianOfSorted, robustScaleInPlace, robustZ, type RobustScale } from './robustStats';
+import { hasNaN, medianInPlace } from './orderStatistics';
 import { averagePathLength, isolationScoresOfMatrix } from './isolationForest';
 import { formatBytes } from './dataExfiltration';
 
@@ -82,18 +83,16 @@ function finish(ctx: DetectorContext): Finding[] {
   // in robustStats.ts (a loop compiled while it runs would leave the rest of finish cold).
   // one row-major matrix: an array per source would be a hundred thousand small objects
   const matrix = new Float64Array(n * width);
-  // A feature at a time, so that only one column and its sorted copy exist at once (a
-  // population of 100K sources makes 0.8 MB columns). Each column is sorted once: its median
-  // is reported, and the scaled values come out of it in order too (scaling is
-  // non-decreasing; checked, as rounding could in principle swap two). The findings read
-  // their few sources' values from the profiles again.
+  // A feature at a time, so that only one column and its working copy exist at once (a
+  // population of 100K sources makes 0.8 MB columns). The findings read their few sources'
+  // values from the profiles again.
   const medians = FEATURES.map((f, c) => {
     const raw = featureColumn(profiles, f);
-    const sorted = raw.slice().sort();
-    const median = medianOfSorted(sorted);
-    scaleInPlace(f.kind, sorted);
-    if (!isAscending(sorted)) sorted.sort();
-    const scale = robustScaleOfSorted(sorted, f.kind === 'share' ? SHARE_FLOOR : LOG_COUNT_FLOOR);
+    const work = raw.slice();
+    // the raw median is what the message quotes; the scale is that of the scaled values
+    const median = hasNaN(work) ? medianOfSorted(work.sort()) : medianInPlace(work);
+    scaleInPlace(f.kind, work);
+    const scale = robustScaleInPlace(work, f.kind === 'share' ? SHARE_FLOOR : LOG_COUNT_FLOOR);
     zColumnInto(matrix, width, c, f.kind, raw, scale);
     return median;
   });
@@ -162,17 +161,6 @@ function scaleInPlace(kind: FeatureKind, column: Float64Array): void {
 /** Column c of the row-major matrix: the robust z of each scaled value. */
 function zColumnInto(matrix: Float64Array, width: number, c: number, kind: FeatureKind, column: Float64Array, scale: RobustScale): void {
   for (let i = 0; i < column.length; i++) matrix[i * width + c] = robustZ(scaled(kind, column[i]), scale);
-}
-
-/** Whether the values are in the order `Float64Array.prototype.sort` leaves them (NaNs last, −0 before +0). */
-function isAscending(values: Float64Array): boolean {
-  for (let i = 1; i < values.length; i++) {
-    const a = values[i - 1];
-    const b = values[i];
-    if (b !== b) continue; // NaN: last
-    if (a !== a || a > b || (a === 0 && b === 0 && Object.is(a, 0) && Object.is(b, -0))) return false;
-  }
-  return true;
 }
 
 function formatValue(kind: FeatureKind, x: number): string {

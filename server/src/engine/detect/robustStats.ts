@@ -18,6 +18,8 @@
  *     rest: the mean absolute deviation is tiny because almost everyone sits on the median.
  */
 
+import { hasNaN, medianInPlace } from './orderStatistics';
+
 /** σ ≈ 1.4826 · MAD for normal data (1 / Φ⁻¹(3/4)). */
 export const MAD_TO_SIGMA = 1.4826;
 /** σ ≈ 1.2533 · mean absolute deviation for normal data (√(π/2)). */
@@ -25,15 +27,14 @@ export const MEAN_AD_TO_SIGMA = 1.2533;
 
 /** Median of the values (the mean of the two middle ones for an even count); NaN when empty. */
 export function median(values: ArrayLike<number>): number {
-  const n = values.length;
-  if (n === 0) return NaN;
-  const sorted = Float64Array.from(values).sort();
-  return medianOfSorted(sorted);
+  const work = new Float64Array(values as ArrayLike<number>);
+  return hasNaN(work) ? medianOfSorted(work.sort()) : medianInPlace(work);
 }
 
 /** The median of values already in ascending order. */
 export function medianOfSorted(sorted: Float64Array): number {
   const n = sorted.length;
+  if (n === 0) return NaN;
   const mid = n >> 1;
   return n % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
@@ -44,7 +45,7 @@ export function mad(values: ArrayLike<number>, center = median(values)): number 
   if (n === 0) return NaN;
   const dev = new Float64Array(n);
   for (let i = 0; i < n; i++) dev[i] = Math.abs(values[i] - center);
-  return medianOfSorted(dev.sort());
+  return median(dev);
 }
 
 /** Location and spread of a population, ready to turn values into robust z-scores. */
@@ -64,17 +65,29 @@ export interface RobustScale {
  * `floor` must be > 0: it is the smallest spread that still means something for this value.
  */
 export function robustScale(values: ArrayLike<number>, floor: number): RobustScale {
-  return robustScaleOfSorted(Float64Array.from(values).sort(), floor);
+  return robustScaleInPlace(new Float64Array(values as ArrayLike<number>), floor);
 }
 
-/** The same for values already in ascending order (as `Float64Array.prototype.sort` leaves them). */
-export function robustScaleOfSorted(sorted: Float64Array, floor: number): RobustScale {
-  const n = sorted.length;
+/**
+ * The same, using `values` as working memory: they are left reordered and replaced by their
+ * absolute deviations. Median and MAD are selected, not sorted for (orderStatistics.ts).
+ */
+export function robustScaleInPlace(values: Float64Array, floor: number): RobustScale {
+  const n = values.length;
   if (n === 0) return { median: NaN, mad: NaN, sigma: floor, basis: 'floor', count: 0 };
-  const center = medianOfSorted(sorted);
-  const dev = new Float64Array(n);
-  const sumDev = absoluteDeviations(sorted, center, dev);
-  const rawMad = medianOfSorted(sortedDeviations(sorted, dev, center));
+  let center: number;
+  let rawMad: number;
+  let sumDev: number;
+  if (hasNaN(values)) {
+    // NaNs sort last and count in the middle's place, as they always have here
+    center = medianOfSorted(values.sort());
+    sumDev = toAbsoluteDeviations(values, center);
+    rawMad = medianOfSorted(values.sort());
+  } else {
+    center = medianInPlace(values);
+    sumDev = toAbsoluteDeviations(values, center);
+    rawMad = medianInPlace(values);
+  }
   let sigma = MAD_TO_SIGMA * rawMad;
   let basis: RobustScale['basis'] = 'mad';
   if (!(sigma > 0)) {
@@ -89,39 +102,18 @@ export function robustScaleOfSorted(sorted: Float64Array, floor: number): Robust
 }
 
 /**
- * |values[i] − center| into `dev`; returns their sum. A function of its own: a long loop gets
- * compiled on its own while it runs (on-stack replacement), and a caller compiled that way
- * before its code after the loop ever ran would fall back to the interpreter there.
+ * Replaces each value by |value − center|; returns their sum. A function of its own: a long
+ * loop gets compiled on its own while it runs (on-stack replacement), and a caller compiled
+ * that way before its code after the loop ever ran would fall back to the interpreter there.
  */
-function absoluteDeviations(values: Float64Array, center: number, dev: Float64Array): number {
+function toAbsoluteDeviations(values: Float64Array, center: number): number {
   let sum = 0;
   for (let i = 0; i < values.length; i++) {
     const d = Math.abs(values[i] - center);
-    dev[i] = d;
+    values[i] = d;
     sum += d;
   }
   return sum;
-}
-
-/**
- * `dev` (the |sorted[i] − center| of sorted values) in ascending order, without a sort: it
- * falls while the values are below the center and rises after, so it is two sorted runs to
- * merge. (Rounding keeps each run monotonic: a subtraction rounded to nearest never reverses
- * the order of its operands.) With NaNs about, it is sorted the ordinary way.
- */
-function sortedDeviations(sorted: Float64Array, dev: Float64Array, center: number): Float64Array {
-  const n = sorted.length;
-  if (!(center === center) || !(sorted[n - 1] === sorted[n - 1])) return dev.sort();
-  let m = 0;
-  while (m < n && sorted[m] < center) m++;
-  const out = new Float64Array(n);
-  let left = m - 1;
-  let right = m;
-  for (let k = 0; k < n; k++) {
-    if (right >= n || (left >= 0 && dev[left] <= dev[right])) out[k] = dev[left--];
-    else out[k] = dev[right++];
-  }
-  return out;
 }
 
 /** Robust z of one value against a population's scale. */
