@@ -221,24 +221,33 @@ export function isolationScoresOfMatrix(matrix: Float64Array, n: number, width: 
     }
   }
 
-  // Rows still walked; after a checkpoint, those that cannot reach minScore any more leave.
-  let alive: Int32Array | undefined;
+  // Rows still walked: the first aliveCount entries of `alive`. From a quarter of the trees on,
+  // a row whose path so far plus the shortest leaf of every tree left is already too long to
+  // score minScore leaves (its score is NaN). Always through the index list, even while it
+  // is every row: one shape of call, so that the walk's optimised code never has to change.
+  const alive = new Int32Array(n);
+  for (let i = 0; i < n; i++) alive[i] = i;
   let aliveCount = n;
   const minScore = options.minScore;
+  // leastAfter[t]: the sum of the shortest leaves of trees t, t + 1, ... (a row's path through them is at least that)
+  const leastAfter = new Float64Array(trees + 1);
+  for (let t = trees - 1; t >= 0; t--) leastAfter[t] = leastAfter[t + 1] + grown[t].least;
+  // The longest total path that still scores minScore: s = 2^(−(L / trees) / c(ψ)) solved for
+  // L. The margin on the score (1e-9 is ~1e-6 of path length) covers rounding, so a row is
+  // left only when its real score is surely below minScore.
+  const longest = minScore !== undefined && minScore > 1e-9 ? -Math.log2(minScore - 1e-9) * cPsi * trees : Infinity;
+  const firstCheck = Math.max(1, Math.floor(trees / 4));
   for (let t = 0; t < trees; t++) {
     const g = grown[t];
-    if (g.kind === 'root') {
-      if (alive) for (let j = 0; j < aliveCount; j++) pathLengths[alive[j]] += cPsi;
-      else for (let i = 0; i < n; i++) pathLengths[i] += cPsi;
-    } else if (g.kind === 'flat') addPathLengths(g.walk, matrix, width, n, pathLengths, alive, aliveCount);
-    else addPathLengthsFromScores(g.forest, matrix, width, n, g.treeColumns, psi, pathLengths, alive, aliveCount);
-    if (minScore !== undefined && CHECKPOINTS.includes((t + 1) / trees)) {
-      alive = dropHopeless(pathLengths, alive, aliveCount, grown, t + 1, trees, cPsi, minScore);
-      aliveCount = alive.length;
+    if (g.kind === 'root') addToEach(pathLengths, alive, aliveCount, cPsi);
+    else if (g.kind === 'flat') addPathLengths(g.walk, matrix, width, pathLengths, alive, aliveCount);
+    else addPathLengthsFromScores(g.forest, matrix, width, g.treeColumns, psi, pathLengths, alive, aliveCount);
+    if (t + 1 >= firstCheck && longest !== Infinity) {
+      aliveCount = keepHopeful(pathLengths, alive, aliveCount, leastAfter[t + 1], longest);
       if (aliveCount === 0) break;
     }
   }
-  if (alive) {
+  if (aliveCount < n) {
     const kept = new Uint8Array(n);
     for (let j = 0; j < aliveCount; j++) kept[alive[j]] = 1;
     for (let i = 0; i < n; i++) {
@@ -246,14 +255,9 @@ export function isolationScoresOfMatrix(matrix: Float64Array, n: number, width: 
       pathLengths[i] = NaN;
       scores[i] = NaN;
     }
-    for (let j = 0; j < aliveCount; j++) {
-      const i = alive[j];
-      pathLengths[i] /= trees;
-      scores[i] = Math.pow(2, -pathLengths[i] / cPsi);
-    }
-    return { scores, pathLengths, sampleSize: psi, columns };
   }
-  for (let i = 0; i < n; i++) {
+  for (let j = 0; j < aliveCount; j++) {
+    const i = alive[j];
     pathLengths[i] /= trees;
     scores[i] = Math.pow(2, -pathLengths[i] / cPsi);
   }
@@ -266,35 +270,20 @@ type GrownTree =
   | { kind: 'library'; forest: IsolationForest; treeColumns: number[]; least: number };
 
 /**
- * Shares of the trees after which rows that cannot reach minScore stop being walked. A row's
- * path length over the remaining trees is at least the sum of their shortest leaves, so by
- * half-way an ordinary row (mean path ≈ c(ψ) and above) is already out of reach of 0.6.
+ * Keeps, in order at the front of `alive`, the rows whose path so far plus `leastLeft` (the
+ * least the remaining trees can add) is at most `longest`; returns how many. NaN stays.
  */
-const CHECKPOINTS = [0.5, 0.75];
-
-/** Rows that may still reach minScore: their path so far plus each remaining tree's shortest leaf, added in the same order as their real paths would be. */
-function dropHopeless(
-  pathLengths: Float64Array,
-  alive: Int32Array | undefined,
-  aliveCount: number,
-  grown: readonly GrownTree[],
-  done: number,
-  trees: number,
-  cPsi: number,
-  minScore: number,
-): Int32Array {
-  const out = new Int32Array(aliveCount);
+function keepHopeful(pathLengths: Float64Array, alive: Int32Array, aliveCount: number, leastLeft: number, longest: number): number {
   let kept = 0;
   for (let j = 0; j < aliveCount; j++) {
-    const i = alive ? alive[j] : j;
-    let least = pathLengths[i];
-    for (let t = done; t < trees; t++) least += grown[t].least;
-    // Floating-point sums and pow are monotonic, so the real score is at most this; the margin
-    // keeps rows within rounding of the threshold.
-    const best = Math.pow(2, -(least / trees) / cPsi);
-    if (best >= minScore - 1e-9 || !(best === best)) out[kept++] = i;
+    const i = alive[j];
+    if (!(pathLengths[i] + leastLeft > longest)) alive[kept++] = i;
   }
-  return out.subarray(0, kept);
+  return kept;
+}
+
+function addToEach(pathLengths: Float64Array, alive: Int32Array, aliveCount: number, x: number): void {
+  for (let j = 0; j < aliveCount; j++) pathLengths[alive[j]] += x;
 }
 
 /**
@@ -524,19 +513,18 @@ function walkLayout(tree: FlatTree): WalkTree {
 }
 
 /** Adds each row's path length in the tree to out[row] (rows `alive[0..aliveCount)`, or all n). */
-function addPathLengths(tree: WalkTree, matrix: Float64Array, width: number, n: number, out: Float64Array, alive?: Int32Array, aliveCount = n): void {
+function addPathLengths(tree: WalkTree, matrix: Float64Array, width: number, out: Float64Array, alive: Int32Array, count: number): void {
   // the arrays in locals: this loop is most of the time for big populations
   const { next, column, split, leafValue, steps } = tree;
-  const count = alive ? aliveCount : n;
   const last = count - 1;
   // Four rows at a time: their walks are independent, so the processor overlaps them. The
   // last group repeats its last row in the lanes it lacks (walked, not added): one loop, so
   // that no code runs only at the end, unoptimised.
   for (let j = 0; j < count; j += 4) {
-    const i0 = alive ? alive[j] : j;
-    const i1 = alive ? alive[Math.min(j + 1, last)] : Math.min(j + 1, last);
-    const i2 = alive ? alive[Math.min(j + 2, last)] : Math.min(j + 2, last);
-    const i3 = alive ? alive[Math.min(j + 3, last)] : Math.min(j + 3, last);
+    const i0 = alive[j];
+    const i1 = alive[Math.min(j + 1, last)];
+    const i2 = alive[Math.min(j + 2, last)];
+    const i3 = alive[Math.min(j + 3, last)];
     const o0 = i0 * width;
     const o1 = i1 * width;
     const o2 = i2 * width;
@@ -563,14 +551,13 @@ function addPathLengthsFromScores(
   forest: IsolationForest,
   matrix: Float64Array,
   width: number,
-  n: number,
   treeColumns: number[],
   psi: number,
   out: Float64Array,
-  alive?: Int32Array,
-  aliveCount = n,
+  alive: Int32Array,
+  aliveCount: number,
 ): void {
-  const rowOf = (j: number) => (alive ? alive[j] : j);
+  const rowOf = (j: number) => alive[j];
   const projected: number[][] = new Array(aliveCount);
   for (let j = 0; j < aliveCount; j++) projected[j] = treeColumns.map((c) => matrix[rowOf(j) * width + c]);
   const scores = forest.predict(projected);
