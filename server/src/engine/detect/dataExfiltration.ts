@@ -33,7 +33,7 @@
  *          + 0.15 · min(1, responses in the norm / 50)           (how sure "usual" is)
  */
 import type { Finding, LogRecord } from '../model';
-import { makeFinding, saturate } from '../score';
+import { formatNumber, makeFinding, saturate } from '../score';
 import type { Detector, DetectorContext, DetectorFactory } from './types';
 import { copyString } from './sourceProfiles';
 import { LOG_COUNT_FLOOR, RobustScale, logCount, median, robustScale, robustScaleOfHistogram, robustZ } from './robustStats';
@@ -210,7 +210,7 @@ export const createDataExfiltrationDetector: DetectorFactory = (config, ids): De
             evidenceLines: p.lines,
             discriminator: 'total',
             message:
-              `${formatBytes(bytes)} sent to ${p.source} in ${p.requests.toLocaleString('en-US')} responses ` +
+              `${formatBytes(bytes)} sent to ${p.source} in ${formatNumber(p.requests)} responses ` +
               `vs a median of ${formatBytes(medianBytes)} per source (z = ${z.toFixed(1)}); ` +
               `threshold z ≥ ${zThreshold} and ≥ ${formatBytes(minBytes)}` +
               (excluded > 0 ? `; ${formatBytes(excluded)} of known big files not counted` : ''),
@@ -280,7 +280,7 @@ function singleResponseFinding(
       discriminator: 'response',
       message:
         `${formatBytes(response.bytes)} response to ${source} for ${response.path}${more}, ` +
-        `${normText} (z = ${z.toFixed(1)} over ${norm.scale.count.toLocaleString('en-US')} responses); ` +
+        `${normText} (z = ${z.toFixed(1)} over ${formatNumber(norm.scale.count)} responses); ` +
         `threshold z ≥ ${zThreshold} and ≥ ${formatBytes(minBytes)}`,
       evidence: {
         kind: 'response',

@@ -20,7 +20,7 @@
  *                                                          which therefore stays ≤ medium
  */
 import type { Finding, LogRecord } from '../model';
-import { makeFinding, saturate } from '../score';
+import { formatNumber, makeFinding, saturate } from '../score';
 import type { Detector, DetectorContext, DetectorFactory } from './types';
 import { copyString } from './sourceProfiles';
 import { median, robustScale, robustZ } from './robustStats';
@@ -87,7 +87,7 @@ export const createErrorRateDetector: DetectorFactory = (): Detector => {
       const lines = trail && trail.lines.length > 0 ? trail.lines : p.lines;
       const split =
         p.status4xx > 0 && p.status5xx > 0
-          ? ` (${p.status4xx.toLocaleString('en-US')} 4xx, ${p.status5xx.toLocaleString('en-US')} 5xx)`
+          ? ` (${formatNumber(p.status4xx)} 4xx, ${formatNumber(p.status5xx)} 5xx)`
           : '';
       const pathsText =
         failingPaths >= ERROR_PATHS_CAP
@@ -105,7 +105,7 @@ export const createErrorRateDetector: DetectorFactory = (): Detector => {
             primaryLine: lines[0],
             evidenceLines: lines,
             message:
-              `${percent(ratio)} of ${p.requests.toLocaleString('en-US')} requests from ${p.source} answered 4xx/5xx${split} ` +
+              `${percent(ratio)} of ${formatNumber(p.requests)} requests from ${p.source} answered 4xx/5xx${split} ` +
               `(population median ${percent(medianRatio)}, z = ${z.toFixed(1)}; ${pathsText}); ` +
               `threshold ≥ ${percent(minRatio)} of ≥ ${minRequests} requests and z ≥ ${zThreshold}`,
             evidence: {

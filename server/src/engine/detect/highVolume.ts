@@ -34,7 +34,7 @@
  * (low): it is reported only when its pace itself is far above everyone else's.
  */
 import type { Finding, LogRecord } from '../model';
-import { formatDuration, makeFinding, saturate } from '../score';
+import { formatDuration, formatNumber, formatNumberOneDecimal, makeFinding, saturate } from '../score';
 import type { Detector, DetectorContext, DetectorFactory } from './types';
 import { copyString, type SourceProfile } from './sourceProfiles';
 import { LOG_COUNT_FLOOR, logCount, median, robustScale, robustZ } from './robustStats';
@@ -255,7 +255,7 @@ function assessPopulation(population: VolumeView[], layer: 'http' | 'firewall', 
 }
 
 function fmt(x: number): string {
-  return Number.isInteger(x) ? x.toLocaleString('en-US') : x.toLocaleString('en-US', { maximumFractionDigits: 1 });
+  return Number.isInteger(x) ? formatNumber(x) : formatNumberOneDecimal(x);
 }
 
 function round2(x: number): number {

@@ -20,7 +20,7 @@
  * 0.9 → 0.8 (high), above 0.9 critical.
  */
 import type { Finding } from '../model';
-import { makeFinding } from '../score';
+import { formatNumber, makeFinding } from '../score';
 import type { Detector, DetectorContext, DetectorFactory } from './types';
 import type { SourceProfile } from './sourceProfiles';
 import { LOG_COUNT_FLOOR, logCount, medianOfSorted, robustScaleInPlace, robustZ, type RobustScale } from './robustStats';
@@ -135,7 +135,7 @@ function finish(ctx: DetectorContext): Finding[] {
           evidenceLines: p.lines,
           message:
             `${p.source} isolated after ${result.pathLengths[i].toFixed(1)} splits on average (score ${s.toFixed(2)}; ` +
-            `threshold ${settings.scoreThreshold} among ${n.toLocaleString('en-US')} sources): ${explained}`,
+            `threshold ${settings.scoreThreshold} among ${formatNumber(n)} sources): ${explained}`,
           evidence,
         },
         ctx.file,
@@ -170,9 +170,9 @@ function formatValue(kind: FeatureKind, x: number): string {
     case 'bytes':
       return formatBytes(x);
     case 'rate':
-      return `${x < 10 ? x.toFixed(2) : Math.round(x).toLocaleString('en-US')}/min`;
+      return `${x < 10 ? x.toFixed(2) : formatNumber(Math.round(x))}/min`;
     default:
-      return Math.round(x).toLocaleString('en-US');
+      return formatNumber(Math.round(x));
   }
 }
 
