@@ -22,8 +22,8 @@
 import type { Finding } from '../model';
 import { formatNumber, makeFinding } from '../score';
 import type { Detector, DetectorContext, DetectorFactory } from './types';
-import type { SourceProfile } from './sourceProfiles';
-import { LOG_COUNT_FLOOR, logCount, medianOfSorted, robustScaleInPlace, robustZ, type RobustScale } from './robustStats';
+import type { ProfileFigures } from './sourceProfiles';
+import { LOG_COUNT_FLOOR, logCount, medianOfSorted, robustScaleInPlace } from './robustStats';
 import { hasNaN, medianInPlace } from './orderStatistics';
 import { averagePathLength, isolationScoresOfMatrix } from './isolationForest';
 import { formatBytes } from './dataExfiltration';
@@ -40,29 +40,40 @@ interface Feature {
   /** Evidence key. */
   key: string;
   kind: FeatureKind;
-  raw(p: SourceProfile): number;
 }
 
+/** In the order rawFeaturesInto writes them. */
 const FEATURES: readonly Feature[] = [
-  { name: 'requests', key: 'requests', kind: 'count', raw: (p) => p.requests },
-  { name: 'rate', key: 'perMinute', kind: 'rate', raw: (p) => p.requests / Math.max(1, activeMinutes(p)) },
-  { name: 'distinct paths', key: 'distinctPaths', kind: 'count', raw: (p) => p.distinctPaths },
-  { name: '4xx share', key: 'share4xx', kind: 'share', raw: (p) => p.status4xx / p.requests },
-  { name: '5xx share', key: 'share5xx', kind: 'share', raw: (p) => p.status5xx / p.requests },
-  { name: 'bytes total', key: 'bytesTotal', kind: 'bytes', raw: (p) => p.bytesTotal },
-  { name: 'largest response', key: 'bytesMax', kind: 'bytes', raw: (p) => p.bytesMax },
-  { name: 'distinct user agents', key: 'userAgents', kind: 'count', raw: (p) => p.distinctAgents },
-  { name: 'off-hours share', key: 'offHoursShare', kind: 'share', raw: (p) => (p.events > 0 ? p.offHours / p.events : 0) },
-  { name: 'POST share', key: 'postShare', kind: 'share', raw: (p) => p.posts / p.requests },
+  { name: 'requests', key: 'requests', kind: 'count' },
+  { name: 'rate', key: 'perMinute', kind: 'rate' },
+  { name: 'distinct paths', key: 'distinctPaths', kind: 'count' },
+  { name: '4xx share', key: 'share4xx', kind: 'share' },
+  { name: '5xx share', key: 'share5xx', kind: 'share' },
+  { name: 'bytes total', key: 'bytesTotal', kind: 'bytes' },
+  { name: 'largest response', key: 'bytesMax', kind: 'bytes' },
+  { name: 'distinct user agents', key: 'userAgents', kind: 'count' },
+  { name: 'off-hours share', key: 'offHoursShare', kind: 'share' },
+  { name: 'POST share', key: 'postShare', kind: 'share' },
 ];
+const WIDTH = FEATURES.length;
+/** 1 for the features compared in logs (counts, bytes, rates), 0 for shares. */
+const LOG_SCALED = Uint8Array.from(FEATURES, (f) => (f.kind === 'share' ? 0 : 1));
+const SPREAD_FLOORS = FEATURES.map((f) => (f.kind === 'share' ? SHARE_FLOOR : LOG_COUNT_FLOOR));
 
-function activeMinutes(p: SourceProfile): number {
-  return Number.isFinite(p.firstTime) ? (p.lastTime - p.firstTime) / 60_000 : 0;
-}
-
-/** The scaled value the statistics and the forest see. */
-function scaled(kind: FeatureKind, raw: number): number {
-  return kind === 'share' ? raw : logCount(raw);
+/** One source's raw features, in FEATURES' order, into out[at, at + WIDTH). */
+function rawFeaturesInto(f: ProfileFigures, id: number, out: Float64Array, at: number): void {
+  const requests = f.requests[id];
+  const minutes = Number.isFinite(f.firstTime[id]) ? (f.lastTime[id] - f.firstTime[id]) / 60_000 : 0;
+  out[at] = requests;
+  out[at + 1] = requests / Math.max(1, minutes);
+  out[at + 2] = f.distinctPaths[id];
+  out[at + 3] = f.status4xx[id] / requests;
+  out[at + 4] = f.status5xx[id] / requests;
+  out[at + 5] = f.bytesTotal[id];
+  out[at + 6] = f.bytesMax[id];
+  out[at + 7] = f.distinctAgents[id];
+  out[at + 8] = f.events[id] > 0 ? f.offHours[id] / f.events[id] : 0;
+  out[at + 9] = f.posts[id] / requests;
 }
 
 export const createMlOutlierDetector: DetectorFactory = (): Detector => ({
@@ -74,28 +85,38 @@ export const createMlOutlierDetector: DetectorFactory = (): Detector => ({
 
 function finish(ctx: DetectorContext): Finding[] {
   const settings = ctx.config.rules['ml-outlier'];
-  const profiles = ctx.profiles.httpProfiles();
-  const n = profiles.length;
+  const figures = ctx.profiles.httpFigures();
+  const ids = figures.ids;
+  const n = ids.length;
   if (n < Math.max(3, settings.minSources)) return [];
-  const width = FEATURES.length;
+  const width = WIDTH;
 
-  // Each step's loop in a function of its own, called once per column: see absoluteDeviations
-  // in robustStats.ts (a loop compiled while it runs would leave the rest of finish cold).
-  // one row-major matrix: an array per source would be a hundred thousand small objects
+  // One row-major matrix (an array per source would be a hundred thousand small objects),
+  // turned from raw features into scaled ones, then into robust z, in place; the statistics
+  // work on one column copied out at a time. Each pass is a loop over rows in a function of
+  // its own and handles every feature alike (no branch on the kind of feature, no function
+  // per feature): this code runs once per analysis, and a branch or target that its
+  // optimised code has not seen yet makes it bail out (see also absoluteDeviations in
+  // robustStats.ts).
   const matrix = new Float64Array(n * width);
-  // A feature at a time, so that only one column and its working copy exist at once (a
-  // population of 100K sources makes 0.8 MB columns). The findings read their few sources'
-  // values from the profiles again.
-  const medians = FEATURES.map((f, c) => {
-    const raw = featureColumn(profiles, f);
-    const work = raw.slice();
-    // the raw median is what the message quotes; the scale is that of the scaled values
-    const median = hasNaN(work) ? medianOfSorted(work.sort()) : medianInPlace(work);
-    scaleInPlace(f.kind, work);
-    const scale = robustScaleInPlace(work, f.kind === 'share' ? SHARE_FLOOR : LOG_COUNT_FLOOR);
-    zColumnInto(matrix, width, c, f.kind, raw, scale);
-    return median;
+  rawMatrixInto(matrix, figures);
+  const column = new Float64Array(n);
+  // the raw medians are what the message quotes
+  const medians = FEATURES.map((_, c) => {
+    columnInto(column, matrix, width, c);
+    return hasNaN(column) ? medianOfSorted(column.sort()) : medianInPlace(column);
   });
+  scaleMatrix(matrix, width);
+  const centers = new Float64Array(width);
+  const sigmas = new Float64Array(width);
+  for (let c = 0; c < width; c++) {
+    columnInto(column, matrix, width, c);
+    const scale = robustScaleInPlace(column, SPREAD_FLOORS[c]);
+    centers[c] = scale.median;
+    sigmas[c] = scale.sigma;
+  }
+  zMatrix(matrix, width, centers, sigmas);
+
   // Rows that cannot reach the threshold are not walked through every tree (they get NaN).
   const result = isolationScoresOfMatrix(matrix, n, width, {
     trees: settings.trees,
@@ -105,15 +126,16 @@ function finish(ctx: DetectorContext): Finding[] {
   });
 
   const out: Finding[] = [];
+  const values = new Float64Array(width);
   for (let i = 0; i < n; i++) {
     const s = result.scores[i];
     if (!(s >= settings.scoreThreshold)) continue;
-    const p = profiles[i];
+    const p = ctx.profiles.profile(ids[i]);
     if (ctx.isAllowed(p.source)) continue;
     const top = Array.from({ length: width }, (_, c) => c)
       .sort((a, b) => Math.abs(matrix[i * width + b]) - Math.abs(matrix[i * width + a]) || a - b)
       .slice(0, EXPLAINED_FEATURES);
-    const values = FEATURES.map((f) => f.raw(p));
+    rawFeaturesInto(figures, ids[i], values, 0);
     const explained = top.map((c) => `${FEATURES[c].name} ${formatValue(FEATURES[c].kind, values[c])} (median ${formatValue(FEATURES[c].kind, medians[c])})`).join(', ');
     const evidence: Record<string, number | string[] | string> = {
       score: round(s, 3),
@@ -146,21 +168,29 @@ function finish(ctx: DetectorContext): Finding[] {
   return out;
 }
 
-/** One feature of every profile (a plain loop: Float64Array.from(array, fn) goes through the iterator protocol, many times slower). */
-function featureColumn(profiles: readonly SourceProfile[], feature: Feature): Float64Array {
-  const column = new Float64Array(profiles.length);
-  for (let i = 0; i < profiles.length; i++) column[i] = feature.raw(profiles[i]);
-  return column;
+/** Every HTTP source's raw features, row i for `figures.ids[i]`. */
+function rawMatrixInto(matrix: Float64Array, figures: ProfileFigures): void {
+  const ids = figures.ids;
+  for (let i = 0; i < ids.length; i++) rawFeaturesInto(figures, ids[i], matrix, i * WIDTH);
 }
 
-/** A column's values scaled (see `scaled`), in place. */
-function scaleInPlace(kind: FeatureKind, column: Float64Array): void {
-  for (let i = 0; i < column.length; i++) column[i] = scaled(kind, column[i]);
+/** Column c of the row-major matrix, copied into `column`. */
+function columnInto(column: Float64Array, matrix: Float64Array, width: number, c: number): void {
+  for (let i = 0; i < column.length; i++) column[i] = matrix[i * width + c];
 }
 
-/** Column c of the row-major matrix: the robust z of each scaled value. */
-function zColumnInto(matrix: Float64Array, width: number, c: number, kind: FeatureKind, column: Float64Array, scale: RobustScale): void {
-  for (let i = 0; i < column.length; i++) matrix[i * width + c] = robustZ(scaled(kind, column[i]), scale);
+/** Counts, bytes and rates to ln(1 + x); shares stay as they are. */
+function scaleMatrix(matrix: Float64Array, width: number): void {
+  for (let o = 0; o < matrix.length; o += width) {
+    for (let c = 0; c < width; c++) if (LOG_SCALED[c] === 1) matrix[o + c] = logCount(matrix[o + c]);
+  }
+}
+
+/** Each scaled value to its robust z, (x − center) / σ of its column (as robustZ computes it). */
+function zMatrix(matrix: Float64Array, width: number, centers: Float64Array, sigmas: Float64Array): void {
+  for (let o = 0; o < matrix.length; o += width) {
+    for (let c = 0; c < width; c++) matrix[o + c] = (matrix[o + c] - centers[c]) / sigmas[c];
+  }
 }
 
 function formatValue(kind: FeatureKind, x: number): string {

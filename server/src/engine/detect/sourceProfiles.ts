@@ -46,6 +46,27 @@ export interface SourceProfile {
 }
 
 /**
+ * The HTTP sources' figures for a loop over the whole population: `ids` lists them in the
+ * order of httpProfiles() (entry i is that list's profile i), and each column is indexed by
+ * id. Read-only; valid until the next record is observed.
+ */
+export interface ProfileFigures {
+  readonly ids: Int32Array;
+  readonly events: Int32Array;
+  readonly requests: Int32Array;
+  readonly status4xx: Int32Array;
+  readonly status5xx: Int32Array;
+  readonly posts: Int32Array;
+  readonly offHours: Int32Array;
+  readonly bytesTotal: Float64Array;
+  readonly bytesMax: Float64Array;
+  readonly firstTime: Float64Array;
+  readonly lastTime: Float64Array;
+  readonly distinctPaths: Int32Array;
+  readonly distinctAgents: Int32Array;
+}
+
+/**
  * The profiles' figures, a typed array per figure indexed by source id: no object per source
  * (a log has sources by the hundred thousand; an object each, with its boxed doubles, costs
  * three times the memory and is work for every garbage collection).
@@ -201,8 +222,9 @@ export class SourceProfiles {
   // Sized for a mid-sized log (~100K pairs) so that big ones grow a few times, not a dozen.
   private readonly sourcePaths = new PairSet(1 << 16);
   private readonly sourceAgents = new PairSet(1 << 12);
-  /** httpProfiles' last answer, until the next record. */
+  /** httpProfiles' and httpFigures' last answers, until the next record. */
   private views: readonly SourceProfile[] | undefined;
+  private figures: ProfileFigures | undefined;
 
   constructor(private readonly clock: WorkingHoursClock) {}
 
@@ -233,6 +255,7 @@ export class SourceProfiles {
   observeInterned(record: LogRecord, sourceId: number, pathId: number, agentId: number, newPairs = -1): void {
     if (record.kind === 'meta') return;
     this.views = undefined;
+    this.figures = undefined;
     const current = this.current;
     current.source = sourceId;
     current.path = pathId;
@@ -307,14 +330,44 @@ export class SourceProfiles {
   /** Profiles with at least one HTTP request, in the order their sources were first seen. */
   httpProfiles(): readonly SourceProfile[] {
     if (this.views) return this.views;
-    const out: SourceProfile[] = [];
-    const requests = this.columns.requests;
-    for (let k = 0; k < this.profiles; k++) {
-      const id = this.order[k];
-      if (requests[id] > 0) out.push(new ProfileView(this.columns, this.arena, id, this.sources.strings[id]));
-    }
+    const { ids } = this.httpFigures();
+    const out: SourceProfile[] = new Array(ids.length);
+    for (let i = 0; i < ids.length; i++) out[i] = this.profile(ids[i]);
     this.views = out;
     return out;
+  }
+
+  /** The profile of one source id (one that has a profile: from httpFigures' ids). */
+  profile(id: number): SourceProfile {
+    return new ProfileView(this.columns, this.arena, id, this.sources.strings[id]);
+  }
+
+  /** The same population as columns (see ProfileFigures): no object per source. */
+  httpFigures(): ProfileFigures {
+    if (this.figures) return this.figures;
+    const c = this.columns;
+    const ids = new Int32Array(this.profiles);
+    let count = 0;
+    for (let k = 0; k < this.profiles; k++) {
+      const id = this.order[k];
+      if (c.requests[id] > 0) ids[count++] = id;
+    }
+    this.figures = {
+      ids: ids.subarray(0, count),
+      events: c.events,
+      requests: c.requests,
+      status4xx: c.status4xx,
+      status5xx: c.status5xx,
+      posts: c.posts,
+      offHours: c.offHours,
+      bytesTotal: c.bytesTotal,
+      bytesMax: c.bytesMax,
+      firstTime: c.firstTime,
+      lastTime: c.lastTime,
+      distinctPaths: c.distinctPaths,
+      distinctAgents: c.distinctAgents,
+    };
+    return this.figures;
   }
 }
 
