@@ -18,7 +18,9 @@ const node = {
 };
 
 const builds = [
-  { ...node, entryPoints: { cli: 'server/src/cli.ts' }, outdir: 'dist' },
+  // `logwarden` is a small launcher (cli.js) that loads the CLI (cliMain.js) once it has
+  // started what can start ahead (server/src/cliLauncher.ts).
+  { ...node, entryPoints: { cli: 'server/src/cliLauncher.ts', cliMain: 'server/src/cli.ts' }, outdir: 'dist' },
   // The reader thread of big-file analyses (server/src/io/parallelAnalysis.ts), next to cli.js and server.js.
   { ...node, entryPoints: { parseWorker: 'server/src/io/parseWorker.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { bench: 'bench/bench.ts', 'bench-floor': 'bench/floor.ts' }, outdir: 'dist' },

@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Worker } from 'node:worker_threads';
 import { resolveConfig, type EngineConfig } from './engine/config';
 import type { AnalysisReport, FileReport, Severity } from './engine/model';
 import { isSeverity, severityRank } from './engine/score';
@@ -57,8 +58,14 @@ interface CliIo {
   cwd: string;
 }
 
+/** What the launcher (cliLauncher.ts) started before the CLI was loaded. */
+export interface CliHeadStart {
+  /** A reader thread waiting for a big file (see prestartReaderThread): the first file analysed on two threads takes it. */
+  readerThread?: Worker;
+}
+
 /** Runs the CLI; returns the exit code (never calls process.exit, so tests can call it). */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export async function runCli(argv: string[], io: CliIo, headStart: CliHeadStart = {}): Promise<number> {
   const say = (text: string) => io.stderr.write(`logwarden: ${text}\n`);
   const [command, ...rest] = argv;
   if (command === '-h' || command === '--help' || command === 'help' || command === undefined) {
@@ -148,6 +155,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const report: AnalysisReport = { tool: { name: TOOL_NAME, version: TOOL_VERSION }, files: [] };
   let ioFailed = false;
   const showProgress = Boolean(io.stderr.isTTY) && !process.env.CI;
+  let readerThread = headStart.readerThread;
+  const takeReaderThread = () => {
+    const taken = readerThread;
+    readerThread = undefined;
+    return taken;
+  };
   for (const input of inputs) {
     try {
       let fileReport: FileReport;
@@ -162,6 +175,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
             config,
             displayPath: toDisplayPath(input),
             onProgress: bar ? (p) => bar.update(p.bytesRead, p.totalBytes) : undefined,
+            takeReaderThread,
           });
           const { truncatedLines, invalidUtf8Lines, ...rest } = result;
           fileReport = rest;
@@ -325,8 +339,9 @@ function toDisplayPath(input: string): string {
   return input.split(path.sep).join('/');
 }
 
-if (require.main === module) {
-  runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd() }).then(
+/** The `logwarden` command on this process's arguments and streams; sets the exit code. */
+export function main(headStart: CliHeadStart = {}): void {
+  runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd() }, headStart).then(
     (code) => {
       process.exitCode = code;
     },
@@ -336,3 +351,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) main();

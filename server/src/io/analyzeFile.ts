@@ -2,8 +2,10 @@ import * as fs from 'node:fs';
 import { Analyzer } from '../engine/analyzer';
 import type { EngineConfig } from '../engine/config';
 import type { FileReport, LogRecord } from '../engine/model';
+import type { Worker } from 'node:worker_threads';
 import { looksBinary, SNIFF_BYTES } from './binarySniff';
-import { analyzeFileInParallel, ParallelCancelled, ParallelInputError, parallelReaderAvailable } from './parallelAnalysis';
+import { analyzeFileInParallel, ParallelCancelled, ParallelInputError } from './parallelAnalysis';
+import { parallelReaderAvailable } from './readerThread';
 
 export { looksBinary } from './binarySniff';
 import { TimelineCollector } from './timeline';
@@ -25,6 +27,8 @@ export interface AnalyzeFileOptions {
   isCancelled?: () => boolean;
   /** Also count the records per minute while reading (for the results panel), from the analysis' own records. */
   timeline?: boolean;
+  /** A reader thread started ahead, for a file analysed on two threads (asked for only then; see prestartReaderThread). */
+  takeReaderThread?: () => Worker | undefined;
 }
 
 export class CancelledError extends Error {
@@ -59,7 +63,7 @@ export async function analyzeFile(
   try {
     if (parallelReaderAvailable(stat.size)) {
       try {
-        const report = await analyzeFileInParallel(path, stat, { ...options, onRecord });
+        const report = await analyzeFileInParallel(path, stat, { ...options, onRecord, readerThread: options.takeReaderThread?.() });
         return timeline ? { ...report, timeline } : report;
       } catch (err) {
         if (err instanceof ParallelInputError) throw new InputError(err.message);

@@ -6,24 +6,17 @@
  * see the same lines in the same order, and the same detectors see equal records in order.
  *
  * Used for files of PARALLEL_MIN_BYTES and more when the reader's script sits next to this
- * bundle (dist/parseWorker.js); `LOGWARDEN_PARALLEL=never|always` overrides the choice.
+ * bundle (dist/parseWorker.js); `LOGWARDEN_PARALLEL=never|always` overrides the choice (see
+ * readerThread.ts).
  */
-import * as fs from 'node:fs';
-import * as nodePath from 'node:path';
+import type * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { Analyzer } from '../engine/analyzer';
 import type { EngineConfig } from '../engine/config';
 import type { FileReport, FormatId, LogRecord } from '../engine/model';
 import { columnBuffers, columnsOf, RecordBatchReader, type BatchColumns, type RecordBatch } from '../engine/recordBatch';
-
-/**
- * Below this size a second thread costs more than it saves (starting it and loading the
- * engine again take ~50 ms; a 16 MB log analyses in about half a second on one thread).
- */
-export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
-
-const WORKER_SCRIPT = 'parseWorker.js';
+import { useReaderThread } from './readerThread';
 
 /** What the reader thread is given. */
 export interface ParseWorkerData {
@@ -53,19 +46,6 @@ export type ParseWorkerMessage =
   | { type: 'binary' }
   | { type: 'error'; message: string };
 
-function workerScript(): string | undefined {
-  const script = nodePath.join(__dirname, WORKER_SCRIPT);
-  return fs.existsSync(script) ? script : undefined;
-}
-
-/** Whether a file of this size is analysed on two threads. */
-export function parallelReaderAvailable(size: number): boolean {
-  const mode = process.env.LOGWARDEN_PARALLEL;
-  if (mode === 'never') return false;
-  if (mode !== 'always' && size < PARALLEL_MIN_BYTES) return false;
-  return workerScript() !== undefined;
-}
-
 export interface ParallelOptions {
   config: EngineConfig;
   displayPath?: string;
@@ -73,6 +53,8 @@ export interface ParallelOptions {
   isCancelled?: () => boolean;
   /** Given every record, in line order (see AnalyzerOptions.onRecord). */
   onRecord?: (record: LogRecord, line: number) => void;
+  /** A reader thread started ahead, waiting for its file (see prestartReaderThread). */
+  readerThread?: Worker;
 }
 
 export class ParallelInputError extends Error {}
@@ -97,10 +79,7 @@ export function analyzeFileInParallel(
     progress,
     spareChunks: spare.port2,
   };
-  // A small young generation: the reader's garbage is short-lived (one line's strings), and
-  // its memory counts against the big-file budget (8 MB with MAX_AHEAD 8 instead of 16 and 16:
-  // 5M-line peak RSS 249–263 → 248–252 MB, same time).
-  const worker = new Worker(workerScript()!, { workerData: data, transferList: [spare.port2], resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+  const worker = useReaderThread(options.readerThread, data);
   return new Promise((resolve, reject) => {
     let settled = false;
     const fail = (err: Error) => {

@@ -14,6 +14,7 @@ import { LineSplitter } from '../engine/lineSplitter';
 import { RecordBatchWriter, transferList } from '../engine/recordBatch';
 import { looksBinary, SNIFF_BYTES } from './binarySniff';
 import type { ParseWorkerData, ParseWorkerMessage, SpareBatch } from './parallelAnalysis';
+import { AWAIT_START, type ReaderStartMessage } from './readerThread';
 
 /** Bytes per chunk (and batch): ~4,000 access-log lines. */
 const CHUNK_BYTES = 1 << 20;
@@ -133,8 +134,14 @@ function run(data: ParseWorkerData): void {
   }
 }
 
-try {
-  run(workerData as ParseWorkerData);
-} catch (err) {
-  parentPort!.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) } satisfies ParseWorkerMessage);
+function runReporting(data: ParseWorkerData): void {
+  try {
+    run(data);
+  } catch (err) {
+    parentPort!.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) } satisfies ParseWorkerMessage);
+  }
 }
+
+// Started ahead (see prestartReaderThread), this thread waits for its file.
+if (workerData === AWAIT_START) parentPort!.once('message', (m: ReaderStartMessage) => runReporting(m.data));
+else runReporting(workerData as ParseWorkerData);

@@ -130,4 +130,20 @@ describe('parallel file analysis (reader thread) gives the single-threaded resul
     const random = seededRandom(9);
     assertSameBothWays(write('binary.bin', Buffer.from(Array.from({ length: 20_000 }, () => Math.floor(random() * 256)))));
   });
+
+  it('with several files in one run: the first takes the thread started ahead, the next ones start their own', () => {
+    const example = (name: string) => path.join(EXAMPLES, name);
+    const names = fs.readdirSync(EXAMPLES).filter((n) => n.endsWith('.log')).sort();
+    assert.ok(names.length >= 3);
+    const report = assertSameBothWays(example(names[2]), [example(names[0]), example(names[1])]) as { files: unknown[] };
+    assert.equal(report.files.length, 3);
+  });
+
+  it('ends as usual when the thread started ahead is not used (an argument error)', () => {
+    const file = path.join(EXAMPLES, fs.readdirSync(EXAMPLES).filter((n) => n.endsWith('.log')).sort()[0]);
+    const r = run(file, 'always', ['--min-severity', 'extreme']);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /--min-severity must be/);
+    assert.equal(r.stdout, '');
+  });
 });
