@@ -112,19 +112,20 @@ export function compareFindings(a: Finding, b: Finding): number {
   return RANK[b.severity] - RANK[a.severity] || b.confidence - a.confidence || a.line - b.line;
 }
 
-// Made once: Number.prototype.toLocaleString builds a formatter on every call (~11 µs against
-// ~0.6 µs), and a big log's findings format numbers by the thousand.
-const GROUPED = new Intl.NumberFormat('en-US');
-const GROUPED_ONE_DECIMAL = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
+// Made once, when first needed: Number.prototype.toLocaleString builds a formatter on every
+// call (~11 µs against ~0.6 µs), and a big log's findings format numbers by the thousand; the
+// first one costs ~5 ms (locale data), which a run without findings need not pay.
+let grouped: Intl.NumberFormat | undefined;
+let groupedOneDecimal: Intl.NumberFormat | undefined;
 
 /** A number as `toLocaleString('en-US')` writes it: 12,345.679 (grouped, up to 3 decimals). */
 export function formatNumber(x: number): string {
-  return GROUPED.format(x);
+  return (grouped ??= new Intl.NumberFormat('en-US')).format(x);
 }
 
 /** The same with at most one decimal: 12,345.7. */
 export function formatNumberOneDecimal(x: number): string {
-  return GROUPED_ONE_DECIMAL.format(x);
+  return (groupedOneDecimal ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 })).format(x);
 }
 
 /** Formats a duration in seconds the way an analyst reads it: 45s, 2m10s, 3h05m. */
