@@ -187,7 +187,7 @@ export const createScannerDetector: DetectorFactory = (config, ids): Detector =>
       const ua = record.userAgent;
       if (ua !== undefined && ua.length > 1) {
         const t = agentTool.get(ids ? ids.agent : -1, ua);
-        if (t) hits = [{ ...t, where: 'user-agent' }];
+        if (t) hits = [toolHit(t, 'user-agent')];
       }
       const path = record.path;
       if (path !== undefined) {
@@ -242,10 +242,19 @@ function addMarker(hits: ToolHit[] | null, value: string | undefined, where: Too
   return addHit(hits, t, where);
 }
 
-function addHit(hits: ToolHit[] | null, t: NonNullable<ReturnType<typeof findScannerMarker>>, where: ToolHit['where']): ToolHit[] | null {
-  if (!hits) return [{ ...t, where }];
-  if (!hits.some((h) => h.name === t.name)) hits.push({ ...t, where });
+function addHit(hits: ToolHit[] | null, t: Omit<ToolHit, 'where'>, where: ToolHit['where']): ToolHit[] | null {
+  if (!hits) return [toolHit(t, where)];
+  if (!hits.some((h) => h.name === t.name)) hits.push(toolHit(t, where));
   return hits;
+}
+
+/**
+ * A hit, always built field by field in one order: objects spread from an agent's and from a
+ * URL's match came out with different hidden classes, and the code reading them was
+ * recompiled at each new one.
+ */
+function toolHit(t: Omit<ToolHit, 'where'>, where: ToolHit['where']): ToolHit {
+  return { name: t.name, cls: t.cls, where, start: t.start, end: t.end };
 }
 
 /** The path or query a URL marker was found in. */
