@@ -81,7 +81,7 @@ export interface FindingDraft {
 
 /** Turns a detector's draft into a contract finding: severity, 1-based sorted lines, fingerprint. */
 export function makeFinding(draft: FindingDraft, file: string, maxEvidenceLines: number): Finding {
-  const unique = Array.from(new Set(draft.evidenceLines)).sort((a, b) => a - b);
+  const unique = sortedUnique(draft.evidenceLines);
   let lines = unique.length > maxEvidenceLines ? unique.slice(0, maxEvidenceLines) : unique;
   if (!lines.includes(draft.primaryLine)) {
     lines = lines.length >= maxEvidenceLines ? lines.slice(0, maxEvidenceLines - 1) : lines;
@@ -105,6 +105,19 @@ export function makeFinding(draft: FindingDraft, file: string, maxEvidenceLines:
   if (draft.user !== undefined) finding.user = draft.user;
   if (unique.length > lines.length) finding.evidence = { ...draft.evidence, evidenceLinesTotal: unique.length };
   return finding;
+}
+
+/**
+ * The lines in ascending order without repeats, as a new array. Detectors mostly collect them
+ * in line order already (a source's lines come as the log is read): those are only copied,
+ * without the Set and the sort (a big log's findings carry up to a thousand lines each).
+ */
+function sortedUnique(lines: Iterable<number>): number[] {
+  const list = Array.isArray(lines) ? (lines as number[]) : Array.from(lines);
+  for (let i = 1; i < list.length; i++) {
+    if (!(list[i - 1] < list[i])) return Array.from(new Set(list)).sort((a, b) => a - b);
+  }
+  return list.slice();
 }
 
 /** Most severe first, then most confident, then earliest line. */
