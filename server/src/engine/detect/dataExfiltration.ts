@@ -173,22 +173,25 @@ export const createDataExfiltrationDetector: DetectorFactory = (config, ids): De
       outsizedBytes.set(source, list.reduce((sum, o) => sum + o.response.bytes, 0));
     }
 
-    const profiles = ctx.profiles.httpProfiles();
-    if (profiles.length < MIN_POPULATION) return out;
-    const counted = new Float64Array(profiles.length);
-    for (let i = 0; i < profiles.length; i++) {
-      const p = profiles[i];
-      counted[i] = Math.max(0, p.bytesTotal - (explained.get(p.source) ?? 0));
+    // the population's figures as columns; a profile view only for the sources reported
+    const { ids, bytesTotal } = ctx.profiles.httpFigures();
+    const sources = ctx.profiles.sources.strings;
+    if (ids.length < MIN_POPULATION) return out;
+    const counted = new Float64Array(ids.length);
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      counted[i] = explained.size === 0 ? bytesTotal[id] : Math.max(0, bytesTotal[id] - (explained.get(sources[id]) ?? 0));
     }
     const logs = counted.map(logCount);
     const scale = robustScale(logs, LOG_COUNT_FLOOR);
     let medianBytes = NaN;
-    for (let i = 0; i < profiles.length; i++) {
-      const p = profiles[i];
+    for (let i = 0; i < ids.length; i++) {
       const bytes = counted[i];
-      if (bytes < minBytes || ctx.isAllowed(p.source)) continue;
+      if (bytes < minBytes) continue;
       const z = robustZ(logs[i], scale);
       if (z < zThreshold) continue;
+      const p = ctx.profiles.profile(ids[i]);
+      if (ctx.isAllowed(p.source)) continue;
       const alreadyReported = outsizedBytes.get(p.source) ?? 0;
       if (alreadyReported > 0) {
         const rest = bytes - alreadyReported;
@@ -223,7 +226,7 @@ export const createDataExfiltrationDetector: DetectorFactory = (config, ids): De
               largestResponse: p.bytesMax,
               medianBytes,
               z: round2(z),
-              population: profiles.length,
+              population: ids.length,
             },
           },
           ctx.file,

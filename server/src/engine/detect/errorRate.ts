@@ -59,23 +59,28 @@ export const createErrorRateDetector: DetectorFactory = (): Detector => {
 
   function finish(ctx: DetectorContext): Finding[] {
     const { minRequests, minRatio, zThreshold } = ctx.config.rules['error-rate'];
-    const profiles = ctx.profiles.httpProfiles();
+    // the population's figures as columns; a profile view only for the sources reported
+    const { ids, requests, status4xx, status5xx } = ctx.profiles.httpFigures();
     const ratios: number[] = [];
-    for (const p of profiles) {
-      if (p.requests >= POPULATION_MIN_REQUESTS) ratios.push((p.status4xx + p.status5xx) / p.requests);
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      if (requests[id] >= POPULATION_MIN_REQUESTS) ratios.push((status4xx[id] + status5xx[id]) / requests[id]);
     }
     if (ratios.length < MIN_POPULATION) return [];
     const scale = robustScale(ratios, RATIO_FLOOR);
     const medianRatio = median(ratios);
 
     const out: Finding[] = [];
-    for (const p of profiles) {
-      if (p.requests < minRequests) continue;
-      const errors = p.status4xx + p.status5xx;
-      const ratio = errors / p.requests;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      if (requests[id] < minRequests) continue;
+      const errors = status4xx[id] + status5xx[id];
+      const ratio = errors / requests[id];
       if (ratio < minRatio) continue;
       const z = robustZ(ratio, scale);
-      if (z < zThreshold || ctx.isAllowed(p.source)) continue;
+      if (z < zThreshold) continue;
+      const p = ctx.profiles.profile(id);
+      if (ctx.isAllowed(p.source)) continue;
       const trail = trails.get(p.source);
       const failingPaths = trail?.paths.size ?? 0;
       const confidence =

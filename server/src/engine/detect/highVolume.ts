@@ -96,6 +96,16 @@ class HttpVolumeView implements VolumeView {
   }
 }
 
+/**
+ * A population as the rule reads it: every member's count and busiest minute, in columns (a
+ * log has sources by the hundred thousand), and a view of the few it reports.
+ */
+interface VolumePopulation {
+  count: Float64Array;
+  peak: Float64Array;
+  view(i: number): VolumeView;
+}
+
 interface FirewallProfile extends VolumeView {
   ports: Set<number>;
   minute: number;
@@ -148,30 +158,48 @@ export const createHighVolumeDetector: DetectorFactory = (): Detector => {
   }
 
   function finish(ctx: DetectorContext): Finding[] {
-    const http: VolumeView[] = ctx.profiles.httpProfiles().map((p) => new HttpVolumeView(p));
-    return [
-      ...assessPopulation(http, 'http', ctx),
-      ...assessPopulation(Array.from(firewall.values()), 'firewall', ctx),
-    ];
+    const figures = ctx.profiles.httpFigures();
+    const ids = figures.ids;
+    const http: VolumePopulation = {
+      count: new Float64Array(ids.length),
+      peak: new Float64Array(ids.length),
+      view: (i) => new HttpVolumeView(ctx.profiles.profile(ids[i])),
+    };
+    for (let i = 0; i < ids.length; i++) {
+      http.count[i] = figures.requests[ids[i]];
+      http.peak[i] = figures.peakPerMinute[ids[i]];
+    }
+    const sources = Array.from(firewall.values());
+    const packets: VolumePopulation = {
+      count: new Float64Array(sources.length),
+      peak: new Float64Array(sources.length),
+      view: (i) => sources[i],
+    };
+    for (let i = 0; i < sources.length; i++) {
+      packets.count[i] = sources[i].count;
+      packets.peak[i] = sources[i].peakPerMinute;
+    }
+    return [...assessPopulation(http, 'http', ctx), ...assessPopulation(packets, 'firewall', ctx)];
   }
 
   return { rule: 'high-volume', observe, finish };
 };
 
-function assessPopulation(population: VolumeView[], layer: 'http' | 'firewall', ctx: DetectorContext): Finding[] {
-  if (population.length < MIN_POPULATION) return [];
+function assessPopulation(population: VolumePopulation, layer: 'http' | 'firewall', ctx: DetectorContext): Finding[] {
+  const n = population.count.length;
+  if (n < MIN_POPULATION) return [];
   const { zThreshold, minRequests } = ctx.config.rules['high-volume'];
-  const n = population.length;
   const counts = new Float64Array(n);
   const peaks = new Float64Array(n);
   let total = 0;
   let timed = false;
   for (let i = 0; i < n; i++) {
-    const p = population[i];
-    counts[i] = logCount(p.count);
-    peaks[i] = logCount(p.peakPerMinute);
-    total += p.count;
-    if (p.peakPerMinute > 0) timed = true;
+    const count = population.count[i];
+    const peak = population.peak[i];
+    counts[i] = logCount(count);
+    peaks[i] = logCount(peak);
+    total += count;
+    if (peak > 0) timed = true;
   }
   const countScale = robustScale(counts, LOG_COUNT_FLOOR);
   const peakScale = robustScale(peaks, LOG_COUNT_FLOOR);
@@ -182,14 +210,15 @@ function assessPopulation(population: VolumeView[], layer: 'http' | 'firewall', 
   const targetUnit = layer === 'http' ? 'path' : 'port';
   const out: Finding[] = [];
   for (let i = 0; i < n; i++) {
-    const p = population[i];
-    if (p.count < minRequests || ctx.isAllowed(p.source)) continue;
+    if (population.count[i] < minRequests) continue;
     const zCount = robustZ(counts[i], countScale);
     const zPeak = robustZ(peaks[i], peakScale);
     if (timed ? zPeak < zThreshold : zCount < zThreshold) continue;
+    const p = population.view(i);
+    if (ctx.isAllowed(p.source)) continue;
     if (Number.isNaN(medianCount)) {
-      medianCount = median(population.map((q) => q.count));
-      medianPeak = median(population.map((q) => q.peakPerMinute));
+      medianCount = median(population.count);
+      medianPeak = median(population.peak);
     }
 
     const spanMs = Number.isFinite(p.firstTime) ? p.lastTime - p.firstTime : 0;

@@ -47,8 +47,8 @@ export interface SourceProfile {
 
 /**
  * The HTTP sources' figures for a loop over the whole population: `ids` lists them in the
- * order of httpProfiles() (entry i is that list's profile i), and each column is indexed by
- * id. Read-only; valid until the next record is observed.
+ * order they were first seen, and each column is indexed by id (SourceProfiles.profile(id)
+ * gives one source's profile). Read-only; valid until the next record is observed.
  */
 export interface ProfileFigures {
   readonly ids: Int32Array;
@@ -62,6 +62,7 @@ export interface ProfileFigures {
   readonly bytesMax: Float64Array;
   readonly firstTime: Float64Array;
   readonly lastTime: Float64Array;
+  readonly peakPerMinute: Int32Array;
   readonly distinctPaths: Int32Array;
   readonly distinctAgents: Int32Array;
 }
@@ -222,8 +223,7 @@ export class SourceProfiles {
   // Sized for a mid-sized log (~100K pairs) so that big ones grow a few times, not a dozen.
   private readonly sourcePaths = new PairSet(1 << 16);
   private readonly sourceAgents = new PairSet(1 << 12);
-  /** httpProfiles' and httpFigures' last answers, until the next record. */
-  private views: readonly SourceProfile[] | undefined;
+  /** httpFigures' last answer, until the next record. */
   private figures: ProfileFigures | undefined;
 
   constructor(private readonly clock: WorkingHoursClock) {}
@@ -254,7 +254,6 @@ export class SourceProfiles {
    */
   observeInterned(record: LogRecord, sourceId: number, pathId: number, agentId: number, newPairs = -1): void {
     if (record.kind === 'meta') return;
-    this.views = undefined;
     this.figures = undefined;
     const current = this.current;
     current.source = sourceId;
@@ -327,22 +326,16 @@ export class SourceProfiles {
     this.columns.start(id, line);
   }
 
-  /** Profiles with at least one HTTP request, in the order their sources were first seen. */
-  httpProfiles(): readonly SourceProfile[] {
-    if (this.views) return this.views;
-    const { ids } = this.httpFigures();
-    const out: SourceProfile[] = new Array(ids.length);
-    for (let i = 0; i < ids.length; i++) out[i] = this.profile(ids[i]);
-    this.views = out;
-    return out;
-  }
-
   /** The profile of one source id (one that has a profile: from httpFigures' ids). */
   profile(id: number): SourceProfile {
     return new ProfileView(this.columns, this.arena, id, this.sources.strings[id]);
   }
 
-  /** The same population as columns (see ProfileFigures): no object per source. */
+  /**
+   * The sources with at least one HTTP request, in the order they were first seen, with
+   * their figures as columns (see ProfileFigures): the population the statistical rules
+   * compare, without an object per source.
+   */
   httpFigures(): ProfileFigures {
     if (this.figures) return this.figures;
     const c = this.columns;
@@ -364,6 +357,7 @@ export class SourceProfiles {
       bytesMax: c.bytesMax,
       firstTime: c.firstTime,
       lastTime: c.lastTime,
+      peakPerMinute: c.peakPerMinute,
       distinctPaths: c.distinctPaths,
       distinctAgents: c.distinctAgents,
     };
