@@ -125,20 +125,50 @@ export function compareFindings(a: Finding, b: Finding): number {
   return RANK[b.severity] - RANK[a.severity] || b.confidence - a.confidence || a.line - b.line;
 }
 
-// Made once, when first needed: Number.prototype.toLocaleString builds a formatter on every
-// call (~11 µs against ~0.6 µs), and a big log's findings format numbers by the thousand; the
-// first one costs ~5 ms (locale data), which a run without findings need not pay.
-let grouped: Intl.NumberFormat | undefined;
-let groupedOneDecimal: Intl.NumberFormat | undefined;
-
-/** A number as `toLocaleString('en-US')` writes it: 12,345.679 (grouped, up to 3 decimals). */
-export function formatNumber(x: number): string {
-  return (grouped ??= new Intl.NumberFormat('en-US')).format(x);
+/**
+ * A number as `toLocaleString('en-US')` writes it: the shortest decimal that reads back as
+ * the number (what `String(x)` gives), rounded half away from zero to at most `maxFraction`
+ * decimals (3, its default), trailing zeros dropped, thousands grouped — 12,345.679. Written
+ * out here: the first Intl number formatter a process makes costs ~23 ms (locale data), and
+ * toLocaleString makes one per call (~11 µs each). Non-finite values are left to Intl.
+ */
+export function formatNumber(x: number, maxFraction = 3): string {
+  if (!Number.isFinite(x)) return x.toLocaleString('en-US', { maximumFractionDigits: maxFraction });
+  // the shortest decimal as digits and the place of the point: "1.25e-7" → 125, point at -6
+  const text = String(Math.abs(x));
+  const e = text.indexOf('e');
+  const mantissa = e < 0 ? text : text.slice(0, e);
+  const dot = mantissa.indexOf('.');
+  let digits = dot < 0 ? mantissa : mantissa.slice(0, dot) + mantissa.slice(dot + 1);
+  let point = (dot < 0 ? mantissa.length : dot) + (e < 0 ? 0 : Number(text.slice(e + 1)));
+  // round to maxFraction decimals, half away from zero, on those digits
+  const keep = point + maxFraction;
+  if (keep < digits.length) {
+    const up = keep >= 0 && digits.charCodeAt(keep) >= 53; /* '5' */
+    digits = keep > 0 ? digits.slice(0, keep) : '';
+    if (up) {
+      let i = digits.length - 1;
+      while (i >= 0 && digits[i] === '9') i--;
+      if (i < 0) {
+        digits = '1' + '0'.repeat(digits.length);
+        point++;
+      } else digits = digits.slice(0, i) + String.fromCharCode(digits.charCodeAt(i) + 1) + '0'.repeat(digits.length - i - 1);
+    }
+  }
+  let whole = point <= 0 ? '0' : digits.slice(0, point).padEnd(point, '0');
+  whole = whole.replace(/^0+(?=\d)/, '');
+  let fraction = point < 0 ? '0'.repeat(-point) + digits : digits.slice(point);
+  fraction = fraction.replace(/0+$/, '');
+  let grouped = whole.slice(0, ((whole.length - 1) % 3) + 1);
+  for (let at = grouped.length; at < whole.length; at += 3) grouped += ',' + whole.slice(at, at + 3);
+  // a negative value keeps its sign even when it rounds to zero ("-0"), as Intl writes it
+  const sign = x < 0 || Object.is(x, -0) ? '-' : '';
+  return sign + grouped + (fraction === '' ? '' : '.' + fraction);
 }
 
 /** The same with at most one decimal: 12,345.7. */
 export function formatNumberOneDecimal(x: number): string {
-  return (groupedOneDecimal ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 })).format(x);
+  return formatNumber(x, 1);
 }
 
 /** Formats a duration in seconds the way an analyst reads it: 45s, 2m10s, 3h05m. */
