@@ -156,9 +156,13 @@ export function formatNumber(x: number, maxFraction = 3): string {
     }
   }
   let whole = point <= 0 ? '0' : digits.slice(0, point).padEnd(point, '0');
-  whole = whole.replace(/^0+(?=\d)/, '');
+  let lead = 0;
+  while (lead < whole.length - 1 && whole.charCodeAt(lead) === 48 /* 0 */) lead++;
+  whole = whole.slice(lead);
   let fraction = point < 0 ? '0'.repeat(-point) + digits : digits.slice(point);
-  fraction = fraction.replace(/0+$/, '');
+  let end = fraction.length;
+  while (end > 0 && fraction.charCodeAt(end - 1) === 48) end--;
+  fraction = fraction.slice(0, end);
   let grouped = whole.slice(0, ((whole.length - 1) % 3) + 1);
   for (let at = grouped.length; at < whole.length; at += 3) grouped += ',' + whole.slice(at, at + 3);
   // a negative value keeps its sign even when it rounds to zero ("-0"), as Intl writes it
