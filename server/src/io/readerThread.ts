@@ -34,7 +34,7 @@ export interface ReaderStartMessage {
 }
 
 /** The reader's script, when it sits next to this bundle (the CLI's dist/ folder). */
-export function readerScript(): string | undefined {
+function readerScript(): string | undefined {
   const script = nodePath.join(__dirname, READER_SCRIPT);
   return fs.existsSync(script) ? script : undefined;
 }
@@ -69,7 +69,7 @@ export function useReaderThread(prestarted: Worker | undefined, data: ParseWorke
  * Starts a reader thread ahead when `logwarden analyze` is asked about a file big enough for
  * one: Node takes ~70 ms to start a thread and load the reader, and the CLI about as long to
  * load itself (compiling and initialising its bundle), so the two then overlap instead of
- * following each other. The thread waits for its file (startPrestartedReader); unused, it is
+ * following each other. The thread waits for its file (useReaderThread); unused, it is
  * unreferenced and goes with the process.
  *
  * The arguments are only looked at, not parsed: any that names a big enough regular file

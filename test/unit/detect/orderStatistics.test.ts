@@ -99,5 +99,15 @@ describe('order statistics by selection', () => {
     // deviations 3, 2, NaN, 0, 1 sort to 0, 1, 2, 3, NaN
     assert.equal(scale.mad, 2);
     assert.ok(Object.is(mad(values), 2));
+    assert.ok(Number.isNaN(medianInPlace(Float64Array.from([3, NaN, 1, NaN]))), 'the middle falls on a NaN');
+    assert.equal(medianInPlace(Float64Array.from([NaN, 2, 9, 1, 5])), 5);
+  });
+
+  it('takes infinities: deviations from an infinite median are NaN, and the MAD is read as sorting gives it', () => {
+    const scale = robustScale([Infinity, Infinity, Infinity, 1], 1e-9);
+    assert.equal(scale.median, Infinity);
+    // deviations NaN, NaN, NaN, Infinity sort to Infinity, NaN, NaN, NaN: the middle two are NaN
+    assert.ok(Number.isNaN(scale.mad));
+    assert.equal(scale.sigma, 1e-9);
   });
 });

@@ -512,7 +512,7 @@ function walkLayout(tree: FlatTree): WalkTree {
   return { next, column: tree.column, split, leafValue: tree.leafValue, steps };
 }
 
-/** Adds each row's path length in the tree to out[row] (rows `alive[0..aliveCount)`, or all n). */
+/** Adds each row's path length in the tree to out[row], for the rows alive[0..count). */
 function addPathLengths(tree: WalkTree, matrix: Float64Array, width: number, out: Float64Array, alive: Int32Array, count: number): void {
   // the arrays in locals: this loop is most of the time for big populations
   const { next, column, split, leafValue, steps } = tree;
@@ -557,10 +557,9 @@ function addPathLengthsFromScores(
   alive: Int32Array,
   aliveCount: number,
 ): void {
-  const rowOf = (j: number) => alive[j];
   const projected: number[][] = new Array(aliveCount);
-  for (let j = 0; j < aliveCount; j++) projected[j] = treeColumns.map((c) => matrix[rowOf(j) * width + c]);
+  for (let j = 0; j < aliveCount; j++) projected[j] = treeColumns.map((c) => matrix[alive[j] * width + c]);
   const scores = forest.predict(projected);
   const cLib = libraryAveragePathLength(psi);
-  for (let j = 0; j < aliveCount; j++) out[rowOf(j)] += -Math.log2(scores[j]) * cLib;
+  for (let j = 0; j < aliveCount; j++) out[alive[j]] += -Math.log2(scores[j]) * cLib;
 }

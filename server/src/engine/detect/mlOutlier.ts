@@ -23,8 +23,8 @@ import type { Finding } from '../model';
 import { formatNumber, makeFinding } from '../score';
 import type { Detector, DetectorContext, DetectorFactory } from './types';
 import type { ProfileFigures } from './sourceProfiles';
-import { LOG_COUNT_FLOOR, logCount, medianOfSorted, robustScaleInPlace } from './robustStats';
-import { hasNaN, medianInPlace } from './orderStatistics';
+import { LOG_COUNT_FLOOR, logCount, robustScaleInPlace } from './robustStats';
+import { medianInPlace } from './orderStatistics';
 import { averagePathLength, isolationScoresOfMatrix } from './isolationForest';
 import { formatBytes } from './dataExfiltration';
 
@@ -96,7 +96,7 @@ function finish(ctx: DetectorContext): Finding[] {
   // work on one column copied out at a time. Each pass is a loop over rows in a function of
   // its own and handles every feature alike (no branch on the kind of feature, no function
   // per feature): this code runs once per analysis, and a branch or target that its
-  // optimised code has not seen yet makes it bail out (see also absoluteDeviations in
+  // optimised code has not seen yet makes it bail out (see also toAbsoluteDeviations in
   // robustStats.ts).
   const matrix = new Float64Array(n * width);
   rawMatrixInto(matrix, figures);
@@ -104,7 +104,7 @@ function finish(ctx: DetectorContext): Finding[] {
   // the raw medians are what the message quotes
   const medians = FEATURES.map((_, c) => {
     columnInto(column, matrix, width, c);
-    return hasNaN(column) ? medianOfSorted(column.sort()) : medianInPlace(column);
+    return medianInPlace(column);
   });
   scaleMatrix(matrix, width);
   const centers = new Float64Array(width);

@@ -8,14 +8,15 @@
  * come from the log, so the number of partitions is bounded: past 2·log2(n) of them the
  * range left is sorted instead (introselect), which keeps the worst case at O(n log n).
  *
- * The values must not hold NaN (the callers sort those the ordinary way: a sort puts them
- * last, and a comparison cannot). Zeros of either sign count as equal, as in a comparison.
+ * Selection needs values without NaN (a comparison cannot place one); the median takes values
+ * with NaN too, and sorts those the ordinary way, NaN last. Zeros of either sign count as
+ * equal, as in a comparison.
  */
 
 /**
- * Reorders `values` so that values[k] is the k-th smallest (0-based) and nothing before it
- * is larger, nothing after it smaller; returns values[k]. `partitions` caps the partitioning
- * rounds before the rest is sorted (tests pass 0 to take that path).
+ * Reorders `values` (no NaN) so that values[k] is the k-th smallest (0-based) and nothing
+ * before it is larger, nothing after it smaller; returns values[k]. `partitions` caps the
+ * partitioning rounds before the rest is sorted (tests pass 0 to take that path).
  */
 export function selectInPlace(values: Float64Array, k: number, partitions = 2 * (32 - Math.clz32(values.length))): number {
   let lo = 0;
@@ -49,21 +50,25 @@ export function selectInPlace(values: Float64Array, k: number, partitions = 2 * 
 }
 
 /**
- * The median of values with no NaN (the mean of the two middle ones for an even count), in
- * place: the array is left reordered. NaN when empty.
+ * The median (the mean of the two middle values for an even count), in place: the array is
+ * left reordered. NaN when empty. With NaN among the values they are sorted instead, NaN
+ * last, and the median is read where it falls.
  */
 export function medianInPlace(values: Float64Array): number {
   const n = values.length;
   if (n === 0) return NaN;
   const mid = n >> 1;
+  if (hasNaN(values)) {
+    values.sort();
+    return n % 2 === 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+  }
   const upper = selectInPlace(values, mid);
   if (n % 2 === 1) return upper;
   // the lower middle value is the largest of those placed before the upper one
   return (largestBefore(values, mid) + upper) / 2;
 }
 
-/** Whether any value is NaN. */
-export function hasNaN(values: Float64Array): boolean {
+function hasNaN(values: Float64Array): boolean {
   for (let i = 0; i < values.length; i++) if (values[i] !== values[i]) return true;
   return false;
 }

@@ -18,7 +18,7 @@
  *     rest: the mean absolute deviation is tiny because almost everyone sits on the median.
  */
 
-import { hasNaN, medianInPlace } from './orderStatistics';
+import { medianInPlace } from './orderStatistics';
 
 /** σ ≈ 1.4826 · MAD for normal data (1 / Φ⁻¹(3/4)). */
 export const MAD_TO_SIGMA = 1.4826;
@@ -27,16 +27,7 @@ export const MEAN_AD_TO_SIGMA = 1.2533;
 
 /** Median of the values (the mean of the two middle ones for an even count); NaN when empty. */
 export function median(values: ArrayLike<number>): number {
-  const work = new Float64Array(values as ArrayLike<number>);
-  return hasNaN(work) ? medianOfSorted(work.sort()) : medianInPlace(work);
-}
-
-/** The median of values already in ascending order. */
-export function medianOfSorted(sorted: Float64Array): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const mid = n >> 1;
-  return n % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return medianInPlace(new Float64Array(values as ArrayLike<number>));
 }
 
 /** Median absolute deviation from `center` (the median when omitted). */
@@ -75,19 +66,9 @@ export function robustScale(values: ArrayLike<number>, floor: number): RobustSca
 export function robustScaleInPlace(values: Float64Array, floor: number): RobustScale {
   const n = values.length;
   if (n === 0) return { median: NaN, mad: NaN, sigma: floor, basis: 'floor', count: 0 };
-  let center: number;
-  let rawMad: number;
-  let sumDev: number;
-  if (hasNaN(values)) {
-    // NaNs sort last and count in the middle's place, as they always have here
-    center = medianOfSorted(values.sort());
-    sumDev = toAbsoluteDeviations(values, center);
-    rawMad = medianOfSorted(values.sort());
-  } else {
-    center = medianInPlace(values);
-    sumDev = toAbsoluteDeviations(values, center);
-    rawMad = medianInPlace(values);
-  }
+  const center = medianInPlace(values);
+  const sumDev = toAbsoluteDeviations(values, center);
+  const rawMad = medianInPlace(values);
   let sigma = MAD_TO_SIGMA * rawMad;
   let basis: RobustScale['basis'] = 'mad';
   if (!(sigma > 0)) {

@@ -345,22 +345,8 @@ export class SourceProfiles {
       const id = this.order[k];
       if (c.requests[id] > 0) ids[count++] = id;
     }
-    this.figures = {
-      ids: ids.subarray(0, count),
-      events: c.events,
-      requests: c.requests,
-      status4xx: c.status4xx,
-      status5xx: c.status5xx,
-      posts: c.posts,
-      offHours: c.offHours,
-      bytesTotal: c.bytesTotal,
-      bytesMax: c.bytesMax,
-      firstTime: c.firstTime,
-      lastTime: c.lastTime,
-      peakPerMinute: c.peakPerMinute,
-      distinctPaths: c.distinctPaths,
-      distinctAgents: c.distinctAgents,
-    };
+    // the columns as they are now (they are replaced when they grow)
+    this.figures = { ...c, ids: ids.subarray(0, count) };
     return this.figures;
   }
 }
