@@ -10,6 +10,7 @@ import { IpAllowlist } from './net/ipAllowlist';
 import { compareFindings } from './score';
 import { LineSplitter, splitText } from './lineSplitter';
 import { AccessLineFields } from './formats/accessLogFields';
+import type { RequestRanges } from './formats/accessLineBytes';
 
 /** Non-empty lines looked at before the format is chosen. */
 export const SNIFF_LINES = 64;
@@ -55,6 +56,7 @@ export class RecordParser {
   private sniffedNonEmpty = 0;
   private readonly parseContext: ParseContext;
   private readonly accessFields = new AccessLineFields();
+  private readonly maxLineLength: number;
 
   /**
    * `emitAccess`, when given, takes the lines of an access log's own format as fields instead
@@ -67,6 +69,7 @@ export class RecordParser {
     private readonly emitAccess?: (text: string, line: number, fields: AccessLineFields) => void,
   ) {
     this.parseContext = createParseContext(config, referenceTime);
+    this.maxLineLength = config.maxLineLength;
     if (config.format) {
       const forced = formatById(config.format);
       if (!forced) throw new Error(`unknown log format "${config.format}" (known: ${FORMATS.map((f) => f.id).join(', ')})`);
@@ -101,6 +104,18 @@ export class RecordParser {
     if (isBlankLine(text)) this.emit(text, line, null);
     else if (this.emitAccess && this.chain!.scanAccess(text, this.accessFields)) this.emitAccess(text, line, this.accessFields);
     else this.emit(text, line, this.chain!.parse(text, line));
+  }
+
+  /**
+   * An access line of the chosen format read straight from the ASCII bytes[start, end) (see
+   * LineParser.scanAccessBytes) into `into` and `request`: true when it was, and the line is
+   * then taken (it is the next line, and is not pushed). False while the format is being
+   * decided, for other formats, for lines longer than maxLineLength, and whenever the text
+   * reader has to decide: the line is then pushed as text.
+   */
+  scanAccessBytes(bytes: Uint8Array, start: number, end: number, into: AccessLineFields, request: RequestRanges): boolean {
+    if (this.sniffed || end - start > this.maxLineLength) return false;
+    return this.chain!.scanAccessBytes(bytes, start, end, into, request);
   }
 
   /** Chooses the format now if the sample is still open (the text was short); lines may still follow. */
@@ -397,6 +412,17 @@ export class ParserChain {
       return own.scanAccess(text, into);
     } catch {
       return false; // parse fails the same way: the chain goes on to the next format
+    }
+  }
+
+  /** scanAccess on the ASCII bytes of a line (see LineParser.scanAccessBytes). */
+  scanAccessBytes(bytes: Uint8Array, start: number, end: number, into: AccessLineFields, request: RequestRanges): boolean {
+    const own = this.parsers[0];
+    if (own.scanAccessBytes === undefined) return false;
+    try {
+      return own.scanAccessBytes(bytes, start, end, into, request);
+    } catch {
+      return false; // the line is then read as text
     }
   }
 

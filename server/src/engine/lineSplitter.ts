@@ -32,10 +32,13 @@ export class LineSplitter {
   /**
    * `onLine` gets each line's text; for a line decoded straight from the pushed chunk as
    * ASCII it also gets where it is in that chunk (`chunkStart` ≥ 0), else -1.
+   * `onAsciiLine`, when given, is offered each such line first as the chunk's bytes: when it
+   * returns true it took the line, and no text is made for it.
    */
   constructor(
     private readonly onLine: (text: string, line: number, chunkStart: number, chunkEnd: number) => void,
     private readonly maxLineBytes = 256 * 1024,
+    private readonly onAsciiLine?: (chunk: Buffer, start: number, end: number, line: number) => boolean,
   ) {}
 
   push(chunk: Uint8Array): void {
@@ -78,8 +81,10 @@ export class LineSplitter {
       this.first = false;
       if (end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3;
     }
-    if (ascii) this.onLine((buf as LatinSlicer).latin1Slice(start, end), this.stats.lines++, start, end);
-    else this.onLine(decodeLine(buf.subarray(start, end), this.stats, false), this.stats.lines++, -1, -1);
+    if (ascii) {
+      if (this.onAsciiLine?.(buf, start, end, this.stats.lines)) this.stats.lines++;
+      else this.onLine((buf as LatinSlicer).latin1Slice(start, end), this.stats.lines++, start, end);
+    } else this.onLine(decodeLine(buf.subarray(start, end), this.stats, false), this.stats.lines++, -1, -1);
   }
 
   /** Flushes a last line that has no line end. */

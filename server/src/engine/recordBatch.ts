@@ -16,6 +16,8 @@ import type { AccessLineFields } from './formats/accessLogFields';
 import { doubledToHold, grownCopy } from './typedArrays';
 import { copyString } from './detect/sourceProfiles';
 import { PairSet } from './detect/pairTables';
+import { AsciiKeyIndex } from './asciiKeyIndex';
+import type { RequestRanges } from './formats/accessLineBytes';
 
 const KINDS: readonly RecordKind[] = ['http', 'auth', 'firewall', 'event', 'meta'];
 const KIND_CODE: Record<RecordKind, number> = { http: 0, auth: 1, firewall: 2, event: 3, meta: 4 };
@@ -103,6 +105,11 @@ export function transferList(batch: RecordBatch): ArrayBuffer[] {
   return list;
 }
 
+/** A quoted referrer / user agent that counts as not there: no field (start -1), empty, or `-` (as optionalValue reads it). */
+function isAbsent(bytes: Uint8Array, start: number, end: number): boolean {
+  return start < 0 || end === start || (end === start + 1 && bytes[start] === 0x2d);
+}
+
 class WriterTable {
   private ids = new Map<string, number>();
   readonly strings: string[] = [];
@@ -112,6 +119,8 @@ class WriterTable {
   private byIpv4: Ipv4Ids | undefined;
   /** The id returned last (-1: none, or not a table of repeating values). */
   private last = -1;
+  /** The same ids, found from bytes (see idOfBytes). */
+  private byBytes = new AsciiKeyIndex();
 
   /** `repeats`: values that repeat line after line (the method), where comparing with the last one is cheaper than a lookup. */
   constructor(
@@ -129,12 +138,8 @@ class WriterTable {
     if (ipv4) {
       const key = ipv4Key(s);
       if (key !== -1) {
-        let id = ipv4.get(key);
-        if (id < 0) {
-          id = this.add(s);
-          ipv4.set(key, id);
-        }
-        return id;
+        const id = ipv4.get(key);
+        return id >= 0 ? id : this.add(s);
       }
     }
     let id = this.ids.get(s);
@@ -149,17 +154,25 @@ class WriterTable {
     if (ipv4) {
       const key = ipv4KeyOf(text, start, end);
       if (key !== -1) {
-        let id = ipv4.get(key);
-        if (id < 0) {
-          id = this.add(text.slice(start, end));
-          ipv4.set(key, id);
-        }
-        return id;
+        const id = ipv4.get(key);
+        return id >= 0 ? id : this.add(text.slice(start, end));
       }
     }
     return this.id(text.slice(start, end));
   }
 
+  /** The id of the ASCII bytes[start, end): a string is made only when the value is new (or not indexed). */
+  idOfBytes(bytes: Uint8Array & AsciiBytes, start: number, end: number): number {
+    const id = this.byBytes.find(bytes, start, end);
+    return id >= 0 ? id : this.id(bytes.latin1Slice(start, end));
+  }
+
+  /** True when `id`'s value is bytes[start, end) (false also when that is not known from bytes). */
+  holdsBytes(id: number, bytes: Uint8Array, start: number, end: number): boolean {
+    return this.byBytes.holds(id, bytes, start, end);
+  }
+
+  /** A new value: every index learns it here. */
   private add(s: string): number {
     const id = this.strings.length;
     // a copy: a slice would keep its whole line alive for as long as the table lives. (Not
@@ -168,6 +181,11 @@ class WriterTable {
     this.strings.push(copy);
     this.ids.set(copy, id);
     this.fresh.push(copy);
+    this.byBytes.add(id, copy);
+    if (this.byIpv4) {
+      const key = ipv4Key(copy);
+      if (key !== -1) this.byIpv4.set(key, id);
+    }
     return id;
   }
 
@@ -177,6 +195,7 @@ class WriterTable {
     this.reset = false;
     if (this.strings.length >= this.cap) {
       this.ids = new Map();
+      this.byBytes = new AsciiKeyIndex();
       if (this.addresses) this.byIpv4 = new Ipv4Ids();
       this.strings.length = 0;
       this.last = -1;
@@ -483,36 +502,63 @@ export class RecordBatchWriter {
    */
   addAccess(text: string | null, start: number, end: number, parsed: string, line: number, f: AccessLineFields): void {
     const i = this.addLine(text, start, end);
-    const b = this.batch;
     text = parsed;
     const t = this.tables;
-    const strs = b.strings;
-    const sb = i * S;
     const sourceId = t[0].idOfRange(text, f.clientStart, f.clientEnd);
-    strs[sb] = sourceId;
     const request = this.request;
     f.readRequest(text, request);
     const pathId = request.path === undefined ? -1 : t[1].id(request.path);
-    strs[sb + 1] = pathId;
     const agent = f.userAgent(text);
     const agentId = agent === undefined ? -1 : this.agentId(sourceId, agent);
+    const user = f.user(text);
+    const referrer = f.referrer(text);
+    const s = this.batch.strings;
+    const sb = i * S;
+    s[sb + 6] = user === undefined ? -1 : t[6].id(user);
+    s[sb + 7] = request.method === undefined ? -1 : t[7].id(request.method);
+    s[sb + 8] = referrer === undefined ? -1 : this.referrerId(sourceId, referrer);
+    s[sb + 11] = f.hostStart >= 0 ? t[11].id(text.slice(f.hostStart, f.hostEnd)) : -1;
+    this.putAccess(i, line, f, sourceId, pathId, agentId, request.query);
+  }
+
+  /**
+   * The same for an access line read from the ASCII bytes[start, end) of the chunk the batch
+   * goes out with (scanAccessBytes: `f` and `request` hold positions into `bytes`): the
+   * strings are looked up by their bytes, and made only for values not seen before.
+   */
+  addAccessBytes(bytes: Uint8Array & AsciiBytes, start: number, end: number, line: number, f: AccessLineFields, request: RequestRanges): void {
+    const i = this.addLine(null, start, end);
+    const t = this.tables;
+    const sourceId = t[0].idOfBytes(bytes, f.clientStart, f.clientEnd);
+    const pathId = request.pathStart < 0 ? -1 : t[1].idOfBytes(bytes, request.pathStart, request.pathEnd);
+    const agentId = isAbsent(bytes, f.agentStart, f.agentEnd) ? -1 : this.lastOrIdOfBytes(this.lastAgent, t[2], sourceId, bytes, f.agentStart, f.agentEnd);
+    const s = this.batch.strings;
+    const sb = i * S;
+    s[sb + 6] = f.userEnd === f.userStart + 1 && bytes[f.userStart] === 0x2d ? -1 : t[6].idOfBytes(bytes, f.userStart, f.userEnd);
+    s[sb + 7] = request.methodStart < 0 ? -1 : t[7].idOfBytes(bytes, request.methodStart, request.methodEnd);
+    s[sb + 8] = isAbsent(bytes, f.referrerStart, f.referrerEnd) ? -1 : this.lastOrIdOfBytes(this.lastReferrer, t[8], sourceId, bytes, f.referrerStart, f.referrerEnd);
+    s[sb + 11] = f.hostStart >= 0 ? t[11].idOfBytes(bytes, f.hostStart, f.hostEnd) : -1;
+    this.putAccess(i, line, f, sourceId, pathId, agentId, request.queryStart < 0 ? undefined : bytes.latin1Slice(request.queryStart, request.queryEnd));
+  }
+
+  /** The columns an access line fills alike whichever way it was read (user, method, referrer and host are in already). */
+  private putAccess(i: number, line: number, f: AccessLineFields, sourceId: number, pathId: number, agentId: number, query: string | undefined): void {
+    const b = this.batch;
+    const strs = b.strings;
+    const sb = i * S;
+    strs[sb] = sourceId;
+    strs[sb + 1] = pathId;
     strs[sb + 2] = agentId;
     strs[sb + 3] = -1;
     strs[sb + 4] = -1;
     strs[sb + 5] = -1;
-    const user = f.user(text);
-    strs[sb + 6] = user === undefined ? -1 : t[6].id(user);
-    strs[sb + 7] = request.method === undefined ? -1 : t[7].id(request.method);
-    const referrer = f.referrer(text);
-    strs[sb + 8] = referrer === undefined ? -1 : this.referrerId(sourceId, referrer);
     strs[sb + 9] = -1;
     strs[sb + 10] = -1;
-    strs[sb + 11] = f.hostStart >= 0 ? t[11].id(text.slice(f.hostStart, f.hostEnd)) : -1;
     strs[sb + 12] = -1;
-    if (request.query === undefined) strs[sb + 13] = -1;
+    if (query === undefined) strs[sb + 13] = -1;
     else {
       strs[sb + 13] = b.raw.length;
-      b.raw.push(request.query);
+      b.raw.push(query);
     }
     strs[sb + 14] = -1;
     const nb = i * N;
@@ -556,6 +602,14 @@ export class RecordBatchWriter {
     const last = this.lastReferrer.get(sourceId);
     const id = last >= 0 && last < table.strings.length && table.strings[last] === referrer ? last : table.id(referrer);
     if (sourceId >= 0) this.lastReferrer.set(sourceId, id);
+    return id;
+  }
+
+  /** A user agent's or referrer's id from bytes: most often this source's last one, compared before hashing. */
+  private lastOrIdOfBytes(lastOf: PerSource, table: WriterTable, sourceId: number, bytes: Uint8Array & AsciiBytes, start: number, end: number): number {
+    const last = lastOf.get(sourceId);
+    const id = last >= 0 && table.holdsBytes(last, bytes, start, end) ? last : table.idOfBytes(bytes, start, end);
+    if (sourceId >= 0) lastOf.set(sourceId, id);
     return id;
   }
 

@@ -9,9 +9,11 @@
  */
 import * as fs from 'node:fs';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { RecordParser } from '../engine/analyzer';
+import { RecordParser, type AsciiBytes } from '../engine/analyzer';
 import { LineSplitter } from '../engine/lineSplitter';
 import { RecordBatchWriter, transferList } from '../engine/recordBatch';
+import { AccessLineFields } from '../engine/formats/accessLogFields';
+import { RequestRanges } from '../engine/formats/accessLineBytes';
 import { looksBinary, SNIFF_BYTES } from './binarySniff';
 import type { ParseWorkerData, ParseWorkerMessage, SpareBatch } from './parallelAnalysis';
 import { AWAIT_START, type ReaderStartMessage } from './readerThread';
@@ -69,14 +71,26 @@ function run(data: ParseWorkerData): void {
       }
     },
   );
-  const splitter = new LineSplitter((text, line, start, end) => {
-    currentLine = line;
-    currentText = text;
-    currentStart = start;
-    currentEnd = end;
-    if (parser.sampling) heldBack.set(line, text);
-    parser.push(text.length > max ? text.slice(0, max) : text, line);
-  }, data.maxLineBytes);
+  // Access lines of the chosen format are read from the chunk's bytes, without a string per
+  // line; the others (and any line the byte reader leaves to the text reader) as text.
+  const fields = new AccessLineFields();
+  const request = new RequestRanges();
+  const splitter = new LineSplitter(
+    (text, line, start, end) => {
+      currentLine = line;
+      currentText = text;
+      currentStart = start;
+      currentEnd = end;
+      if (parser.sampling) heldBack.set(line, text);
+      parser.push(text.length > max ? text.slice(0, max) : text, line);
+    },
+    data.maxLineBytes,
+    (chunk, start, end, line) => {
+      if (!parser.scanAccessBytes(chunk, start, end, fields, request)) return false;
+      writer.addAccessBytes(chunk as Buffer & AsciiBytes, start, end, line, fields, request);
+      return true;
+    },
+  );
 
   let posted = 0;
   let waitedMs = 0;

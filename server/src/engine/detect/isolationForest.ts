@@ -517,33 +517,54 @@ function addPathLengths(tree: WalkTree, matrix: Float64Array, width: number, out
   // the arrays in locals: this loop is most of the time for big populations
   const { next, column, split, leafValue, steps } = tree;
   const last = count - 1;
-  // Four rows at a time: their walks are independent, so the processor overlaps them. The
+  // Eight rows at a time: their walks are independent, so the processor overlaps them (eight
+  // lanes walk 10K rows ~10% faster than four; the step is a chain of dependent loads). The
   // last group repeats its last row in the lanes it lacks (walked, not added): one loop, so
   // that no code runs only at the end, unoptimised.
-  for (let j = 0; j < count; j += 4) {
+  for (let j = 0; j < count; j += 8) {
     const i0 = alive[j];
     const i1 = alive[Math.min(j + 1, last)];
     const i2 = alive[Math.min(j + 2, last)];
     const i3 = alive[Math.min(j + 3, last)];
+    const i4 = alive[Math.min(j + 4, last)];
+    const i5 = alive[Math.min(j + 5, last)];
+    const i6 = alive[Math.min(j + 6, last)];
+    const i7 = alive[Math.min(j + 7, last)];
     const o0 = i0 * width;
     const o1 = i1 * width;
     const o2 = i2 * width;
     const o3 = i3 * width;
+    const o4 = i4 * width;
+    const o5 = i5 * width;
+    const o6 = i6 * width;
+    const o7 = i7 * width;
     let k0 = 0;
     let k1 = 0;
     let k2 = 0;
     let k3 = 0;
+    let k4 = 0;
+    let k5 = 0;
+    let k6 = 0;
+    let k7 = 0;
     for (let d = 0; d < steps; d++) {
       // `!(x < split)` rather than `x >= split`: a NaN value goes right, as in the library
       k0 = next[k0] + +!(matrix[o0 + column[k0]] < split[k0]);
       k1 = next[k1] + +!(matrix[o1 + column[k1]] < split[k1]);
       k2 = next[k2] + +!(matrix[o2 + column[k2]] < split[k2]);
       k3 = next[k3] + +!(matrix[o3 + column[k3]] < split[k3]);
+      k4 = next[k4] + +!(matrix[o4 + column[k4]] < split[k4]);
+      k5 = next[k5] + +!(matrix[o5 + column[k5]] < split[k5]);
+      k6 = next[k6] + +!(matrix[o6 + column[k6]] < split[k6]);
+      k7 = next[k7] + +!(matrix[o7 + column[k7]] < split[k7]);
     }
     out[i0] += leafValue[k0];
     if (j + 1 <= last) out[i1] += leafValue[k1];
     if (j + 2 <= last) out[i2] += leafValue[k2];
     if (j + 3 <= last) out[i3] += leafValue[k3];
+    if (j + 4 <= last) out[i4] += leafValue[k4];
+    if (j + 5 <= last) out[i5] += leafValue[k5];
+    if (j + 6 <= last) out[i6] += leafValue[k6];
+    if (j + 7 <= last) out[i7] += leafValue[k7];
   }
 }
 

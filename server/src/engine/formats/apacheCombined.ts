@@ -1,5 +1,6 @@
 import type { LogFormat } from './types';
 import { AccessLineFields, parseAccessLine, scanAccessLine } from './accessLogFields';
+import { scanAccessBytes } from './accessLineBytes';
 import { newStampOut } from '../time/webServerDates';
 
 /**
@@ -19,6 +20,7 @@ export const apacheCombined: LogFormat = {
     return {
       parse: (text, line) => parseAccessLine(text, line, true, stamp, fields),
       scanAccess: (text, into) => scanAccessLine(text, true, stamp, into),
+      scanAccessBytes: (bytes, start, end, into, request) => scanAccessBytes(bytes, start, end, true, stamp, into, request),
     };
   },
 };

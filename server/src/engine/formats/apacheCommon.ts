@@ -1,5 +1,6 @@
 import type { LogFormat } from './types';
 import { AccessLineFields, parseAccessLine, scanAccessLine } from './accessLogFields';
+import { scanAccessBytes } from './accessLineBytes';
 import { newStampOut } from '../time/webServerDates';
 
 /**
@@ -18,6 +19,7 @@ export const apacheCommon: LogFormat = {
     return {
       parse: (text, line) => parseAccessLine(text, line, false, stamp, fields),
       scanAccess: (text, into) => scanAccessLine(text, false, stamp, into),
+      scanAccessBytes: (bytes, start, end, into, request) => scanAccessBytes(bytes, start, end, false, stamp, into, request),
     };
   },
 };

@@ -1,13 +1,13 @@
 import type { LogRecord } from '../model';
 
 /** Longest method name taken as one (WebDAV's VERSION-CONTROL is 15; room for custom verbs). */
-const MAX_METHOD = 32;
+export const MAX_METHOD = 32;
 
 /** Longest protocol token looked for at the end (`HTTP/1.1` is 8; room for odd versions). */
-const MAX_PROTOCOL = 16;
+export const MAX_PROTOCOL = 16;
 
 /** A method is a plain token: letters, digits, `-` and `_` (so `\x16\x03...` garbage is not one). */
-function isMethodChar(c: number): boolean {
+export function isMethodChar(c: number): boolean {
   return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f;
 }
 

@@ -1,5 +1,6 @@
 import type { FormatId, LogRecord } from '../model';
 import type { AccessLineFields } from './accessLogFields';
+import type { RequestRanges } from './accessLineBytes';
 
 export interface ParseContext {
   /** Year given to year-less dates (syslog RFC 3164); dates after the reference roll back a year. */
@@ -20,6 +21,12 @@ export interface LineParser {
    * true exactly when `parse` returns a record, which is then `accessRecord(text, line, into)`.
    */
   scanAccess?(text: string, into: AccessLineFields): boolean;
+  /**
+   * Access-log formats only: the same on the ASCII bytes[start, end) of a line (positions into
+   * `bytes`, the request's parts in `request`). True only when scanAccess on the line's text
+   * reads the same fields; false leaves the line to be read as text.
+   */
+  scanAccessBytes?(bytes: Uint8Array, start: number, end: number, into: AccessLineFields, request: RequestRanges): boolean;
 }
 
 export interface LogFormat {

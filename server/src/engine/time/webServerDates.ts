@@ -53,9 +53,14 @@ export function wallClockMs(year: number, month: number, day: number, hour: numb
 
 /** Month 1-12 of an English three-letter month name (any case) at `pos`, or 0. */
 export function monthAt(text: string, pos: number): number {
-  const a = text.charCodeAt(pos) | 0x20;
-  const b = text.charCodeAt(pos + 1) | 0x20;
-  const c = text.charCodeAt(pos + 2) | 0x20;
+  return monthOfCodes(text.charCodeAt(pos), text.charCodeAt(pos + 1), text.charCodeAt(pos + 2));
+}
+
+/** Month 1-12 of a three-letter month name given as its three character codes (any case), or 0. */
+function monthOfCodes(a: number, b: number, c: number): number {
+  a |= 0x20;
+  b |= 0x20;
+  c |= 0x20;
   switch (a) {
     case 0x6a: // j: jan jun jul
       if (b === 0x61) return c === 0x6e ? 1 : 0;
@@ -154,10 +159,10 @@ function readOffset(text: string, pos: number): number {
 let cachedDayKey = -1;
 let cachedDayMs = 0;
 
-/** Value of two digits at `pos`, or a negative / > 99 number when they are not digits. */
-function twoDigits(text: string, pos: number): number {
-  const a = text.charCodeAt(pos) - 48;
-  const b = text.charCodeAt(pos + 1) - 48;
+/** Value of two digits given as character codes, or -1 when they are not digits. */
+function twoDigitCodes(a: number, b: number): number {
+  a -= 48;
+  b -= 48;
   return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
@@ -171,32 +176,76 @@ function readCanonicalClfStamp(text: string, pos: number, end: number, out: Stam
   if (close >= end || text.charCodeAt(close) !== 0x5d || text.charCodeAt(pos + 20) !== 0x20) return -1;
   if (text.charCodeAt(pos + 2) !== 0x2f || text.charCodeAt(pos + 6) !== 0x2f || text.charCodeAt(pos + 11) !== 0x3a) return -1;
   if (text.charCodeAt(pos + 14) !== 0x3a || text.charCodeAt(pos + 17) !== 0x3a) return -1;
-  const sign = text.charCodeAt(pos + 21);
-  if (sign !== 0x2b && sign !== 0x2d) return -1;
-  const day = twoDigits(text, pos);
-  const century = twoDigits(text, pos + 7);
-  const yy = twoDigits(text, pos + 9);
-  const hour = twoDigits(text, pos + 12);
-  const minute = twoDigits(text, pos + 15);
-  const second = twoDigits(text, pos + 18);
-  const offH = twoDigits(text, pos + 22);
-  const offM = twoDigits(text, pos + 24);
-  if (day < 0 || century < 0 || yy < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return -1;
-  if (offH < 0 || offH > 23 || offM < 0 || offM > 59) return -1;
-  const month = monthAt(text, pos + 3);
-  if (month === 0) return -1;
+  const t = text;
+  const p = pos;
+  return canonicalClfStampOf(
+    t.charCodeAt(p), t.charCodeAt(p + 1), t.charCodeAt(p + 3), t.charCodeAt(p + 4), t.charCodeAt(p + 5),
+    t.charCodeAt(p + 7), t.charCodeAt(p + 8), t.charCodeAt(p + 9), t.charCodeAt(p + 10),
+    t.charCodeAt(p + 12), t.charCodeAt(p + 13), t.charCodeAt(p + 15), t.charCodeAt(p + 16), t.charCodeAt(p + 18), t.charCodeAt(p + 19),
+    t.charCodeAt(p + 21), t.charCodeAt(p + 22), t.charCodeAt(p + 23), t.charCodeAt(p + 24), t.charCodeAt(p + 25),
+    out,
+  ) ? close : -1;
+}
+
+/**
+ * readCanonicalClfStamp on bytes: the time at bytes[pos, …) of an ASCII line ending at `end`
+ * (the same layout, the same instant); the index of `]`, or -1 when the bytes are not in that
+ * layout (the general reader, on the line's text, decides then).
+ */
+export function readCanonicalClfStampBytes(bytes: Uint8Array, pos: number, end: number, out: StampOut): number {
+  const close = pos + 26;
+  if (close >= end || bytes[close] !== 0x5d || bytes[pos + 20] !== 0x20) return -1;
+  if (bytes[pos + 2] !== 0x2f || bytes[pos + 6] !== 0x2f || bytes[pos + 11] !== 0x3a) return -1;
+  if (bytes[pos + 14] !== 0x3a || bytes[pos + 17] !== 0x3a) return -1;
+  const b = bytes;
+  const p = pos;
+  return canonicalClfStampOf(
+    b[p], b[p + 1], b[p + 3], b[p + 4], b[p + 5],
+    b[p + 7], b[p + 8], b[p + 9], b[p + 10],
+    b[p + 12], b[p + 13], b[p + 15], b[p + 16], b[p + 18], b[p + 19],
+    b[p + 21], b[p + 22], b[p + 23], b[p + 24], b[p + 25],
+    out,
+  ) ? close : -1;
+}
+
+/**
+ * The instant of a canonical CLF stamp `DD/Mon/YYYY:hh:mm:ss ±hhmm`, given its character
+ * codes (the separators already checked), into `out`; false when a field is not a number in
+ * range.
+ */
+function canonicalClfStampOf(
+  d0: number, d1: number,
+  m0: number, m1: number, m2: number,
+  y0: number, y1: number, y2: number, y3: number,
+  h0: number, h1: number, i0: number, i1: number, s0: number, s1: number,
+  sign: number, oh0: number, oh1: number, om0: number, om1: number,
+  out: StampOut,
+): boolean {
+  if (sign !== 0x2b && sign !== 0x2d) return false;
+  const day = twoDigitCodes(d0, d1);
+  const century = twoDigitCodes(y0, y1);
+  const yy = twoDigitCodes(y2, y3);
+  const hour = twoDigitCodes(h0, h1);
+  const minute = twoDigitCodes(i0, i1);
+  const second = twoDigitCodes(s0, s1);
+  const offH = twoDigitCodes(oh0, oh1);
+  const offM = twoDigitCodes(om0, om1);
+  if (day < 0 || century < 0 || yy < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return false;
+  if (offH < 0 || offH > 23 || offM < 0 || offM > 59) return false;
+  const month = monthOfCodes(m0, m1, m2);
+  if (month === 0) return false;
   const year = century * 100 + yy;
   const key = (year * 16 + month) * 32 + day;
   if (key !== cachedDayKey) {
     const midnight = wallClockMs(year, month, day, 0, 0, 0, 0);
-    if (Number.isNaN(midnight)) return -1;
+    if (Number.isNaN(midnight)) return false;
     cachedDayKey = key;
     cachedDayMs = midnight;
   }
   const offset = sign === 0x2d ? -(offH * 60 + offM) : offH * 60 + offM;
   out.time = cachedDayMs + hour * 3_600_000 + minute * 60_000 + second * 1000 - offset * 60_000;
   out.offsetMinutes = offset;
-  return close;
+  return true;
 }
 
 /**

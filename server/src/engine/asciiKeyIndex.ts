@@ -1,0 +1,157 @@
+/**
+ * The ids of a string table, found from bytes: a field read out of an ASCII chunk is looked up
+ * by its bytes, and a string is made only for a value never seen before. (Making the string
+ * and hashing it in a Map costs about twice as much per field, and a busy log's fields nearly
+ * always repeat.)
+ *
+ * An index beside the table's own Map, not instead of it: the table adds every new string here
+ * too, and a value this index cannot answer for (not ASCII, too long to keep, or past the
+ * probe limit) is looked up by string in the Map. The answer is the same either way.
+ *
+ * Hostile input: a probe stops after MAX_PROBES slots, so values crafted to collide cost a
+ * bounded number of comparisons each and then take the Map's path.
+ */
+
+/** Slots probed before giving up (a full table of colliding keys still costs this at most). */
+const MAX_PROBES = 32;
+/** Longest value kept (user agents run to a few hundred bytes; longer ones take the Map). */
+const MAX_KEY_BYTES = 512;
+
+export class AsciiKeyIndex {
+  /** Per slot: the id (-1: empty) and its key's hash. */
+  private slotIds = new Int32Array(1 << 10).fill(-1);
+  private slotHashes = new Int32Array(1 << 10);
+  private count = 0;
+  /** Per id: where its bytes are in `arena` (-1: not indexed), and how many. */
+  private offsets = new Int32Array(1 << 10).fill(-1);
+  private lengths = new Int32Array(1 << 10);
+  private arena: Uint8Array = new Uint8Array(1 << 14);
+  private arenaView: DataView = new DataView(this.arena.buffer);
+  private used = 0;
+
+  /** The id whose value is b[start, end), or -1 when this index does not know it. */
+  find(b: Uint8Array, start: number, end: number): number {
+    const h = hashBytes(b, start, end);
+    const mask = this.slotIds.length - 1;
+    let slot = h & mask;
+    for (let probe = 0; probe < MAX_PROBES; probe++) {
+      const id = this.slotIds[slot];
+      if (id < 0) return -1;
+      if (this.slotHashes[slot] === h && this.holds(id, b, start, end)) return id;
+      slot = (slot + 1) & mask;
+    }
+    return -1;
+  }
+
+  /** True when `id` is indexed with the value b[start, end). */
+  holds(id: number, b: Uint8Array, start: number, end: number): boolean {
+    if (id >= this.offsets.length) return false;
+    const at = this.offsets[id];
+    if (at < 0 || this.lengths[id] !== end - start) return false;
+    // four bytes at a time, then the rest
+    const view = viewOf(b);
+    const arena = this.arenaView;
+    const offset = b.byteOffset;
+    let i = start;
+    let j = at;
+    for (; i + 4 <= end; i += 4, j += 4) if (arena.getInt32(j, true) !== view.getInt32(offset + i, true)) return false;
+    for (; i < end; i++, j++) if (this.arena[j] !== b[i]) return false;
+    return true;
+  }
+
+  /** Indexes a new id's value (skipped when it is not ASCII or too long). */
+  add(id: number, value: string): void {
+    const n = value.length;
+    if (n > MAX_KEY_BYTES) return;
+    if (this.used + n > this.arena.length) {
+      this.arena = grown(this.arena, this.used + n);
+      this.arenaView = new DataView(this.arena.buffer);
+    }
+    const arena = this.arena;
+    const at = this.used;
+    for (let i = 0; i < n; i++) {
+      const c = value.charCodeAt(i);
+      if (c > 0x7f) return; // not ASCII: bytes of an ASCII chunk never equal it
+      arena[at + i] = c;
+    }
+    if (id >= this.offsets.length) {
+      const size = Math.max(this.offsets.length * 2, id + 1);
+      const offsets = new Int32Array(size).fill(-1);
+      offsets.set(this.offsets);
+      this.offsets = offsets;
+      const lengths = new Int32Array(size);
+      lengths.set(this.lengths);
+      this.lengths = lengths;
+    }
+    this.used += n;
+    this.offsets[id] = at;
+    this.lengths[id] = n;
+    if ((this.count + 1) * 2 > this.slotIds.length) this.rehash();
+    if (this.place(id, hashBytes(arena, at, at + n))) this.count++;
+  }
+
+  /** Puts `id` in a free slot near its hash's; false when none is within reach. */
+  private place(id: number, h: number): boolean {
+    const mask = this.slotIds.length - 1;
+    let slot = h & mask;
+    for (let probe = 0; probe < MAX_PROBES; probe++) {
+      if (this.slotIds[slot] < 0) {
+        this.slotIds[slot] = id;
+        this.slotHashes[slot] = h;
+        return true;
+      }
+      slot = (slot + 1) & mask;
+    }
+    return false;
+  }
+
+  private rehash(): void {
+    const ids = this.slotIds;
+    const hashes = this.slotHashes;
+    this.slotIds = new Int32Array(ids.length * 2).fill(-1);
+    this.slotHashes = new Int32Array(ids.length * 2);
+    this.count = 0;
+    for (let s = 0; s < ids.length; s++) if (ids[s] >= 0 && this.place(ids[s], hashes[s])) this.count++;
+  }
+}
+
+function grown(a: Uint8Array, needed: number): Uint8Array {
+  let size = a.length * 2;
+  while (size < needed) size *= 2;
+  const b = new Uint8Array(size);
+  b.set(a);
+  return b;
+}
+
+// The DataView of the bytes looked up last (the lines of one chunk come one after another).
+let viewedBytes: Uint8Array | undefined;
+let lastView: DataView = new DataView(new ArrayBuffer(0));
+
+/** A DataView over the whole buffer under `b` (so offsets are b.byteOffset + i). */
+function viewOf(b: Uint8Array): DataView {
+  if (b !== viewedBytes) {
+    viewedBytes = b;
+    lastView = new DataView(b.buffer);
+  }
+  return lastView;
+}
+
+/**
+ * A 32-bit hash of b[start, end), four bytes per multiply (the multiplier and shifts are
+ * MurmurHash2's and its finaliser's).
+ */
+export function hashBytes(b: Uint8Array, start: number, end: number): number {
+  const view = viewOf(b);
+  const offset = b.byteOffset;
+  let h = 0x9747b28c ^ (end - start);
+  let i = start;
+  for (; i + 4 <= end; i += 4) {
+    const w = view.getInt32(offset + i, true);
+    h = Math.imul(h ^ Math.imul(w, 0x5bd1e995), 0x5bd1e995);
+    h ^= h >>> 15;
+  }
+  for (; i < end; i++) h = Math.imul(h ^ b[i], 0x5bd1e995);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0x5bd1e995);
+  return h ^ (h >>> 15);
+}

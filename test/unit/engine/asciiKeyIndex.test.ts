@@ -1,0 +1,41 @@
+import { strict as assert } from 'node:assert';
+import { AsciiKeyIndex } from '../../../server/src/engine/asciiKeyIndex';
+import { seededRandom } from '../../../bench/random';
+
+describe('ids found from bytes (AsciiKeyIndex)', () => {
+  it('finds the id of every indexed value from its bytes anywhere in a chunk, and never a wrong one', () => {
+    const random = seededRandom(5);
+    const index = new AsciiKeyIndex();
+    const ids = new Map<string, number>();
+    const values: string[] = [];
+    // short and long, sharing prefixes, lengths around the four-byte steps, empty, and past the length kept
+    for (let i = 0; i < 60_000; i++) {
+      const length = i % 97 === 0 ? 513 + (i % 50) : Math.floor(random() * 40);
+      let v = i % 3 === 0 ? '/common/prefix/' : '';
+      while (v.length < length) v += String.fromCharCode(0x20 + Math.floor(random() * 95));
+      values.push(v);
+      if (!ids.has(v)) {
+        ids.set(v, ids.size);
+        index.add(ids.size - 1, v);
+      }
+    }
+    index.add(ids.size, 'caf\u00e9'); // not ASCII: never indexed
+    const chunk = Buffer.from('x' + values.join('\n') + '\ncaf\u00e9', 'latin1');
+    let at = 1;
+    let found = 0;
+    for (const v of values) {
+      const id = index.find(chunk, at, at + v.length);
+      if (v.length > 512) assert.equal(id, -1, 'values past the length kept take the Map');
+      else {
+        assert.equal(id, ids.get(v), JSON.stringify(v));
+        assert.ok(index.holds(id, chunk, at, at + v.length));
+        assert.ok(!index.holds((id + 1) % ids.size, chunk, at, at + v.length), "another id's value");
+        found++;
+      }
+      at += v.length + 1;
+    }
+    assert.ok(found > 59_000);
+    assert.equal(index.find(chunk, at, at + 4), -1);
+    assert.equal(index.find(Buffer.from('never seen'), 0, 10), -1);
+  });
+});
