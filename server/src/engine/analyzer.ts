@@ -165,10 +165,13 @@ export class Analyzer {
   private readonly current = new CurrentLine();
   private readonly started = performance.now();
   /**
-   * Time spent in pushText and finish (a clock read per line would cost more than some
-   * detectors; streams from disk report their wall time instead, see io/analyzeFile.ts).
+   * Time spent in pushText and finish, ms (a clock read per line would cost more than some
+   * detectors; streams from disk report their wall time instead, see io/analyzeFile.ts). A
+   * typed slot, not a number field: a field that turns from 0 into a fraction changes this
+   * object's shape, and V8 threw away every optimised function that reads the analyzer at the
+   * next line (seen with --trace-deopt at an editor's first append after the full analysis).
    */
-  private busyMs = 0;
+  private readonly busyMs = new Float64Array(1);
 
   constructor(private readonly options: AnalyzerOptions) {
     const { config } = options;
@@ -238,7 +241,7 @@ export class Analyzer {
   pushText(text: string): void {
     const t0 = performance.now();
     splitText(text, (line) => this.pushLine(line));
-    this.busyMs += performance.now() - t0;
+    this.busyMs[0] += performance.now() - t0;
   }
 
   /** A byte-level splitter that feeds this analyzer (for streams from disk). */
@@ -273,14 +276,14 @@ export class Analyzer {
       findings.push(...kept.slice(0, config.maxFindingsPerRule));
     }
     findings.sort(compareFindings);
-    this.busyMs += performance.now() - t0;
+    this.busyMs[0] += performance.now() - t0;
     const report: FileReport = {
       path,
       format: this.parser.formatId ?? 'generic',
       lines: this.stats.lines,
       parsed: this.stats.parsed,
       skipped: this.stats.skipped,
-      durationMs: Math.round(this.busyMs * 10) / 10,
+      durationMs: Math.round(this.busyMs[0] * 10) / 10,
       findings,
     };
     if (this.stats.failedRules.length > 0) report.failedRules = this.stats.failedRules.map((f) => ({ ...f }));

@@ -345,8 +345,26 @@ export class SourceProfiles {
       const id = this.order[k];
       if (c.requests[id] > 0) ids[count++] = id;
     }
-    // the columns as they are now (they are replaced when they grow)
-    this.figures = { ...c, ids: ids.subarray(0, count) };
+    // The columns as they are now (they are replaced when they grow), listed one by one: an
+    // object spread from the columns came out with another shape once httpFigures had been
+    // deoptimised, and V8 threw away the code reading it (seen with --trace-deopt at an
+    // editor's first append).
+    this.figures = {
+      ids: ids.subarray(0, count),
+      events: c.events,
+      requests: c.requests,
+      status4xx: c.status4xx,
+      status5xx: c.status5xx,
+      posts: c.posts,
+      offHours: c.offHours,
+      bytesTotal: c.bytesTotal,
+      bytesMax: c.bytesMax,
+      firstTime: c.firstTime,
+      lastTime: c.lastTime,
+      peakPerMinute: c.peakPerMinute,
+      distinctPaths: c.distinctPaths,
+      distinctAgents: c.distinctAgents,
+    };
     return this.figures;
   }
 }
