@@ -26,7 +26,11 @@ export interface AnalyzerOptions {
   config: EngineConfig;
   /** Reference instant for year-less dates (file mtime); defaults to now. */
   referenceTime?: number;
-  /** Called with every record (its 0-based line too), in line order, before the detectors see it. */
+  /**
+   * Called with every record (its 0-based line too), in line order, before the detectors see
+   * it. Like the detectors, read its fields during the call; don't keep the object (a parallel
+   * reader refills one record line after line, see RecordBatchReader).
+   */
   onRecord?: (record: LogRecord, line: number) => void;
 }
 
