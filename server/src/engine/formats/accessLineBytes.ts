@@ -14,13 +14,8 @@
  * plainClosingQuote).
  */
 import { readCanonicalClfStampBytes, type StampOut } from '../time/webServerDates';
-import type { AccessLineFields } from './accessLogFields';
+import { MAX_BYTES_DIGITS, MAX_TOKEN, type AccessLineFields } from './accessLogFields';
 import { isMethodChar, MAX_METHOD, MAX_PROTOCOL } from './httpRequestLine';
-
-/** Longest host / ident / user token before the date (as accessLogFields.ts). */
-const MAX_TOKEN = 255;
-/** Longest byte count taken (as accessLogFields.ts). */
-const MAX_BYTES_DIGITS = 15;
 
 const SPACE = 0x20;
 const TAB = 0x09;

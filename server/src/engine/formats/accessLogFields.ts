@@ -20,9 +20,9 @@ import { readRequestLine } from './httpRequestLine';
  */
 const QUOTE_RETRIES = 8;
 /** Longest host / ident / user token before the date; real ones are far shorter (a DNS name is ≤ 253). */
-const MAX_TOKEN = 255;
+export const MAX_TOKEN = 255;
 /** Longest byte count taken (15 digits: up to ~1 PB, still exact in a double). */
-const MAX_BYTES_DIGITS = 15;
+export const MAX_BYTES_DIGITS = 15;
 
 // Scratch state: parsing is synchronous and never re-entered, so module-level slots avoid
 // allocating per line.
