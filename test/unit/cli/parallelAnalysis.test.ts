@@ -114,6 +114,30 @@ describe('parallel file analysis (reader thread) gives the single-threaded resul
     for (const rule of ['url-scan', 'scanner', 'web-attack']) assert.ok(rules.has(rule), `no ${rule} finding to compare`);
   });
 
+  it('on access lines built against the byte reader: unclosed fields, quotes everywhere, escapes, long tokens, control bytes, lines past the length cap', () => {
+    const random = seededRandom(21);
+    const stamp = '[12/Mar/2024:10:00:00 +0100]';
+    const hostile = [
+      (i: number) => `10.0.0.${i % 250} - - ${stamp} "GET /${'a'.repeat(3000)}`,
+      (i: number) => `10.0.1.${i % 250} - - ${stamp} "GET /${'"x'.repeat(100)} HTTP/1.1" 404 5 "-" "ua"`,
+      (i: number) => `10.0.2.${i % 250} - - ${stamp} "GET /a HTTP/1.1" 200 5 "${'\\"'.repeat(300)}" "ua"`,
+      (i: number) => `10.0.3.${i % 250} - - ${stamp} "GET /a HTTP/1.1" 200 5 "-" "${'\\'.repeat(201)}"`,
+      (i: number) => `${'9'.repeat(254 + (i % 4))} - - ${stamp} "GET /long-token HTTP/1.1" 200 1 "-" "-"`,
+      (i: number) => `10.0.4.${i % 250} - - ${stamp} "GET /\x01\x02${String.fromCharCode(1, 2, 27, 31)}?q=${'?'.repeat(500)} HTTP/1.1" 400 0 "\x7f" "${String.fromCharCode(9)}"`,
+      (i: number) => `10.0.5.${i % 250} - - ${stamp} "GET /${'b'.repeat(70_000)} HTTP/1.1" 200 1 "-" "-"`,
+      (i: number) => `10.0.6.${i % 250} - - [12/Mar/2024:10:00:0${i % 10} +0100] "GET /ok?id=${i} HTTP/1.1" 200 ${i} "http://r/${i % 7}" "Mozilla/5.0 (X11)"`,
+    ];
+    const lines: string[] = [];
+    for (let i = 0; i < 30_000; i++) {
+      // plain lines first and in between, so that the format is the combined log's
+      lines.push(i < 200 || random() < 0.6 ? accessLine(random, i) : hostile[Math.floor(random() * hostile.length)](i));
+    }
+    const file = write('against-bytes.log', lines.join('\n') + '\n');
+    const report = assertSameBothWays(file) as { files: { format: string; lines: number }[] };
+    assert.equal(report.files[0].format, 'apache-combined');
+    assert.equal(report.files[0].lines, lines.length);
+  });
+
   it('on a mixed file (access, syslog, JSON lines) and with a forced format', () => {
     const text = fs
       .readdirSync(EXAMPLES)
