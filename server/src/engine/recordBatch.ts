@@ -439,7 +439,7 @@ export class RecordBatchWriter {
     const path = r.path;
     b.strings[sb + 1] = typeof path === 'string' ? this.tables[1].id(path) : -1;
     const agent = r.userAgent;
-    const agentId = typeof agent === 'string' ? this.agentId(sourceId, agent) : -1;
+    const agentId = typeof agent === 'string' ? this.lastOrId(this.lastAgent, this.tables[2], sourceId, agent) : -1;
     b.strings[sb + 2] = agentId;
 
     if (typeof r.time !== 'number' || typeof r.offsetMinutes !== 'number' || typeof r.line !== 'number' || (r.line | 0) !== r.line) return false;
@@ -482,7 +482,7 @@ export class RecordBatchWriter {
     if (referrer === undefined) strs[sb + 8] = -1;
     else {
       if (typeof referrer !== 'string') return false;
-      strs[sb + 8] = this.referrerId(sourceId, referrer);
+      strs[sb + 8] = this.lastOrId(this.lastReferrer, this.tables[8], sourceId, referrer);
     }
     if (!(this.put(strs, sb + 9, t[9], r.auth) && this.put(strs, sb + 10, t[10], r.program) && this.put(strs, sb + 11, t[11], r.host))) return false;
     if (!this.put(strs, sb + 12, t[12], r.level)) return false;
@@ -509,14 +509,14 @@ export class RecordBatchWriter {
     f.readRequest(text, request);
     const pathId = request.path === undefined ? -1 : t[1].id(request.path);
     const agent = f.userAgent(text);
-    const agentId = agent === undefined ? -1 : this.agentId(sourceId, agent);
+    const agentId = agent === undefined ? -1 : this.lastOrId(this.lastAgent, this.tables[2], sourceId, agent);
     const user = f.user(text);
     const referrer = f.referrer(text);
     const s = this.batch.strings;
     const sb = i * S;
     s[sb + 6] = user === undefined ? -1 : t[6].id(user);
     s[sb + 7] = request.method === undefined ? -1 : t[7].id(request.method);
-    s[sb + 8] = referrer === undefined ? -1 : this.referrerId(sourceId, referrer);
+    s[sb + 8] = referrer === undefined ? -1 : this.lastOrId(this.lastReferrer, this.tables[8], sourceId, referrer);
     s[sb + 11] = f.hostStart >= 0 ? t[11].id(text.slice(f.hostStart, f.hostEnd)) : -1;
     this.putAccess(i, line, f, sourceId, pathId, agentId, request.query);
   }
@@ -587,21 +587,14 @@ export class RecordBatchWriter {
     return i;
   }
 
-  /** A user agent's id: most often the same as this source's last one, compared before hashing. */
-  private agentId(sourceId: number, agent: string): number {
-    const table = this.tables[2];
-    const last = this.lastAgent.get(sourceId);
-    const id = last >= 0 && table.strings[last] === agent ? last : table.id(agent);
-    if (sourceId >= 0) this.lastAgent.set(sourceId, id);
-    return id;
-  }
-
-  /** A referrer's id: like the agent, most often the same as this source's last one. */
-  private referrerId(sourceId: number, referrer: string): number {
-    const table = this.tables[8];
-    const last = this.lastReferrer.get(sourceId);
-    const id = last >= 0 && last < table.strings.length && table.strings[last] === referrer ? last : table.id(referrer);
-    if (sourceId >= 0) this.lastReferrer.set(sourceId, id);
+  /**
+   * A user agent's or referrer's id: most often this source's last one, compared before
+   * hashing. (`last` may be stale after the referrers' table started over: it is compared.)
+   */
+  private lastOrId(lastOf: PerSource, table: WriterTable, sourceId: number, value: string): number {
+    const last = lastOf.get(sourceId);
+    const id = last >= 0 && last < table.strings.length && table.strings[last] === value ? last : table.id(value);
+    if (sourceId >= 0) lastOf.set(sourceId, id);
     return id;
   }
 
