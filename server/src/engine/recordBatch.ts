@@ -14,7 +14,7 @@ import type { StringIds } from './detect/stringIds';
 import type { AsciiBytes } from './analyzer';
 import type { AccessLineFields } from './formats/accessLogFields';
 import { doubledToHold, grownCopy } from './typedArrays';
-import { copyString } from './detect/sourceProfiles';
+import { copyString } from './detect/stringIds';
 import { PairSet } from './detect/pairTables';
 import { AsciiKeyIndex } from './asciiKeyIndex';
 import type { RequestRanges } from './formats/accessLineBytes';

@@ -156,6 +156,20 @@ describe('scanner detector', () => {
       assert.equal(fed[0].text.slice(s, e), 'Nikto');
     });
 
+    it('a marked referrer repeated by several sources counts for each, among plain ones', () => {
+      const marked = 'http://c0abc.oast.fun/';
+      const plain = 'https://www.example-shop.com/';
+      const browser = 'Mozilla/5.0 Firefox/125.0';
+      const fed = Array.from({ length: 12 }, (_, i) => request(`198.51.100.${i % 3}`, `/p${i}`, browser, i, i % 4 === 0 ? marked : plain, 200));
+      const findings = run(fed);
+      assert.deepEqual(findings.map((f) => [f.source, f.evidence.requests, f.evidence.firstSeenIn]), [
+        ['198.51.100.0', 1, 'referrer'],
+        ['198.51.100.1', 1, 'referrer'],
+        ['198.51.100.2', 1, 'referrer'],
+      ]);
+      assert.deepEqual(findings[1].lines, [5]);
+    });
+
     it('rates exploitation above vulnerability scanners above internet survey scanners', () => {
       const conf = (ua: string) => run([request('203.0.113.5', '/', ua, 0)])[0].confidence;
       const sqlmap = conf('sqlmap/1.7.2#stable (https://sqlmap.org)');

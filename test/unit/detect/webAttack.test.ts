@@ -375,6 +375,23 @@ describe('web-attack detector', () => {
       assert.equal(b.severity, 'critical');
     });
 
+    it('a referrer payload repeated by several sources is found for each, with its span on each line', () => {
+      const xss = 'http://evil.example/?q=%3Cscript%3Ealert(1)%3C/script%3E';
+      const plain = 'https://www.example-shop.com/blog/2024/post-1';
+      const fed = requests(
+        Array.from({ length: 12 }, (_, i) => ({ target: `/page-${i}`, status: 200, source: `198.51.100.${i % 3}`, referrer: i % 2 === 0 ? xss : plain })),
+      );
+      const findings = run(fed);
+      assert.deepEqual(findings.map((f) => f.source), ['198.51.100.0', '198.51.100.2', '198.51.100.1']);
+      for (const f of findings) {
+        const own = fed.filter((x) => x.record.source === f.source && x.record.referrer === xss).map((x) => x.record.line + 1);
+        assert.deepEqual(f.lines, own, f.source);
+        assert.equal(f.evidence.field, 'referrer');
+        const [s, e] = f.evidence.span as number[];
+        assert.equal(fed[f.line - 1].text.slice(s, e), '%3Cscript');
+      }
+    });
+
     it('names T1505.003 for webshells', () => {
       const [only] = run(requests([{ target: '/c99.php' }, { target: '/r57.php' }]));
       assert.deepEqual(only.attack, ['T1505.003', 'T1190']);

@@ -35,7 +35,7 @@ import type { EngineConfig } from '../config';
 import type { Finding, LogRecord } from '../model';
 import type { Detector, DetectorContext, DetectorFactory, LineText } from './types';
 import { formatDuration, makeFinding, saturate } from '../score';
-import { copyString } from './sourceProfiles';
+import { copyString } from './stringIds';
 
 /** Distinct users remembered per source; beyond it the count saturates (a sprayer tries thousands). */
 const USERS_CAP = 256;

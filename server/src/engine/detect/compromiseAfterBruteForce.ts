@@ -26,7 +26,7 @@ import type { EngineConfig } from '../config';
 import type { Finding, LogRecord } from '../model';
 import type { Detector, DetectorContext, DetectorFactory, LineText } from './types';
 import { formatDuration, makeFinding, saturate } from '../score';
-import { copyString } from './sourceProfiles';
+import { copyString } from './stringIds';
 import { FailedLoginCounter, httpLoginOutcome, isoTime, readBruteForceBurst } from './bruteForce';
 import { MONTH_ABBREVIATIONS } from '../time/monthNameDate';
 

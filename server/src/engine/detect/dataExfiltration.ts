@@ -35,7 +35,7 @@
 import type { Finding, LogRecord } from '../model';
 import { formatNumber, makeFinding, saturate } from '../score';
 import type { Detector, DetectorContext, DetectorFactory } from './types';
-import { copyString } from './sourceProfiles';
+import { copyString } from './stringIds';
 import { LOG_COUNT_FLOOR, RobustScale, logCount, median, robustScale, robustScaleOfHistogram, robustZ } from './robustStats';
 import { grownCopy } from '../typedArrays';
 

@@ -22,7 +22,7 @@
 import type { Finding, LogRecord } from '../model';
 import { formatNumber, makeFinding, saturate } from '../score';
 import type { Detector, DetectorContext, DetectorFactory } from './types';
-import { copyString } from './sourceProfiles';
+import { copyString } from './stringIds';
 import { median, robustScale, robustZ } from './robustStats';
 
 const MIN_POPULATION = 5;

@@ -36,7 +36,8 @@
 import type { Finding, LogRecord } from '../model';
 import { formatDuration, formatNumber, formatNumberOneDecimal, makeFinding, saturate } from '../score';
 import type { Detector, DetectorContext, DetectorFactory } from './types';
-import { copyString, type SourceProfile } from './sourceProfiles';
+import type { SourceProfile } from './sourceProfiles';
+import { copyString } from './stringIds';
 import { LOG_COUNT_FLOOR, logCount, median, robustScale, robustZ } from './robustStats';
 
 /** Fewer sources than this and "far above the population" means nothing. */

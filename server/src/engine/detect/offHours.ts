@@ -30,10 +30,9 @@ import type { EngineConfig, WorkingHours } from '../config';
 import type { Finding, LogRecord } from '../model';
 import type { Detector, DetectorContext, DetectorFactory, LineText } from './types';
 import { makeFinding, saturate } from '../score';
-import { copyString } from './sourceProfiles';
 import { WorkingHoursClock } from '../time/workingHours';
 import { MONTH_ABBREVIATIONS } from '../time/monthNameDate';
-import { IdMemo } from './stringIds';
+import { copyString, IdMemo } from './stringIds';
 import { connectionKey, isoTime } from './bruteForce';
 
 /** Admin requests of one (source, user) closer than this are one visit. */

@@ -25,7 +25,7 @@ import type { EngineConfig } from '../config';
 import type { Finding, LogRecord } from '../model';
 import type { Detector, DetectorContext, DetectorFactory, LineText } from './types';
 import { formatDuration, makeFinding, saturate } from '../score';
-import { copyString } from './sourceProfiles';
+import { copyString } from './stringIds';
 import { formatWindow, isoTime } from './bruteForce';
 
 /** Distinct ports remembered per source over the whole file (the window keeps its own). */

@@ -22,8 +22,7 @@
 import type { EvidenceValue, Finding, LogRecord } from '../model';
 import type { Detector, DetectorContext, DetectorFactory, LineText } from './types';
 import { makeFinding, saturate } from '../score';
-import { copyString } from './sourceProfiles';
-import { IdMemo } from './stringIds';
+import { copyString, IdMemo, StringMemo } from './stringIds';
 
 export type ToolClass =
   | 'exploitation'
@@ -116,6 +115,8 @@ const URL_PATTERN = new RegExp(URL_MARKERS.map((m) => `(${m.re})`).join('|'), 'i
 const AGENT_CACHE_ENTRIES = 4096;
 /** Distinct paths whose URL-marker verdict is remembered (a site's pages and assets). */
 const PATH_CACHE_ENTRIES = 16_384;
+/** Distinct referrers whose verdict is remembered (a site's own pages, search engines, a few hundred others). */
+const REFERRER_CACHE_ENTRIES = 8192;
 
 interface ToolHit {
   name: string;
@@ -176,7 +177,9 @@ export const createScannerDetector: DetectorFactory = (config, ids): Detector =>
   const bySource = new Map<string, SourceState>();
   // Verdicts per agent and per path, remembered by the analyzer's ids (agents and paths repeat).
   const agentTool = new IdMemo((ua: string) => identifyTool(ua, extra), AGENT_CACHE_ENTRIES);
-  const pathMarker = new IdMemo((path: string) => (path.length < 4 ? null : findScannerMarker(path)), PATH_CACHE_ENTRIES);
+  const pathMarker = new IdMemo(markerOf, PATH_CACHE_ENTRIES);
+  // Referrers repeat as much as paths (a site links to itself); queries mostly do not.
+  const referrerMarker = new StringMemo(markerOf, REFERRER_CACHE_ENTRIES);
 
   return {
     rule: 'scanner',
@@ -194,8 +197,8 @@ export const createScannerDetector: DetectorFactory = (config, ids): Detector =>
         const t = pathMarker.get(ids ? ids.path : -1, path);
         if (t) hits = addHit(hits, t, 'url');
       }
-      hits = addMarker(hits, record.query, 'url');
-      hits = addMarker(hits, record.referrer, 'referrer');
+      hits = addMarker(hits, record.query === undefined ? null : markerOf(record.query), 'url');
+      if (record.referrer !== undefined) hits = addMarker(hits, referrerMarker.get(record.referrer), 'referrer');
       if (hits === null) return;
 
       const key = record.source ?? '';
@@ -235,11 +238,13 @@ export const createScannerDetector: DetectorFactory = (config, ids): Detector =>
   };
 };
 
-function addMarker(hits: ToolHit[] | null, value: string | undefined, where: ToolHit['where']): ToolHit[] | null {
-  if (value === undefined || value.length < 4) return hits;
-  const t = findScannerMarker(value);
-  if (!t) return hits;
-  return addHit(hits, t, where);
+/** A URL marker in a value long enough to hold one, or null. */
+function markerOf(value: string): ReturnType<typeof findScannerMarker> {
+  return value.length < 4 ? null : findScannerMarker(value);
+}
+
+function addMarker(hits: ToolHit[] | null, t: ReturnType<typeof findScannerMarker>, where: ToolHit['where']): ToolHit[] | null {
+  return t ? addHit(hits, t, where) : hits;
 }
 
 function addHit(hits: ToolHit[] | null, t: Omit<ToolHit, 'where'>, where: ToolHit['where']): ToolHit[] | null {

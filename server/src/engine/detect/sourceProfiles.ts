@@ -368,12 +368,3 @@ export class SourceProfiles {
     return this.figures;
   }
 }
-
-/**
- * Copies a string out of the big line it was sliced from, so the line can be freed. (A slice
- * of a fresh string, cheap to make; the interned tables use `flatCopy`, which costs more to
- * make and less to read.)
- */
-export function copyString(s: string): string {
-  return (' ' + s).slice(1);
-}

@@ -52,12 +52,14 @@ export function flatCopy(s: string): string {
 }
 
 /**
- * A pure function of an interned string, remembered per id. Without an id (-1: a detector
- * made outside an analyzer, see RecordIds) it is remembered per string instead, in a map that
- * starts over when it reaches `cap` entries.
+ * A pure function of a string, remembered per value in a map that starts over when it
+ * reaches `cap` entries (cheaper than LRU bookkeeping). A value is looked up by its text, so
+ * a field that repeats through a log — a referrer, an agent — costs one map lookup after its
+ * first time. The keys are flat copies (flatCopy), never slices of a line: a key made by
+ * copyString is a slice of a new string, and looking values up against such keys took 3.5×
+ * as long (measured: 2M lookups among 4,000 referrers, 66 against 227 ms).
  */
-export class IdMemo<T> {
-  private readonly byId: (T | undefined)[] = [];
+export class StringMemo<T> {
   private readonly byString = new Map<string, T>();
 
   constructor(
@@ -65,22 +67,49 @@ export class IdMemo<T> {
     private readonly cap: number,
   ) {}
 
-  get(id: number, s: string): T {
-    if (id >= 0) {
-      let v = this.byId[id];
-      if (v === undefined) {
-        v = this.compute(s);
-        while (this.byId.length < id) this.byId.push(undefined);
-        this.byId[id] = v;
-      }
-      return v;
-    }
+  get(s: string): T {
     let v = this.byString.get(s);
     if (v === undefined) {
       v = this.compute(s);
       if (this.byString.size >= this.cap) this.byString.clear();
-      this.byString.set(s, v);
+      this.byString.set(flatCopy(s), v);
     }
     return v;
   }
+}
+
+/**
+ * A pure function of an interned string, remembered per id. Without an id (-1: a detector
+ * made outside an analyzer, see RecordIds) it is remembered per string instead (StringMemo).
+ */
+export class IdMemo<T> {
+  private readonly byId: (T | undefined)[] = [];
+  private readonly byString: StringMemo<T>;
+
+  constructor(
+    private readonly compute: (s: string) => T,
+    cap: number,
+  ) {
+    this.byString = new StringMemo(compute, cap);
+  }
+
+  get(id: number, s: string): T {
+    if (id < 0) return this.byString.get(s);
+    let v = this.byId[id];
+    if (v === undefined) {
+      v = this.compute(s);
+      while (this.byId.length < id) this.byId.push(undefined);
+      this.byId[id] = v;
+    }
+    return v;
+  }
+}
+
+/**
+ * Copies a string out of the big line it was sliced from, so the line can be freed. (A slice
+ * of a fresh string, cheap to make; the interned tables use `flatCopy`, which costs more to
+ * make and less to read.)
+ */
+export function copyString(s: string): string {
+  return (' ' + s).slice(1);
 }

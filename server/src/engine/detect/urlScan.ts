@@ -25,8 +25,7 @@
 import type { EvidenceValue, Finding, LogRecord } from '../model';
 import type { Detector, DetectorContext, DetectorFactory } from './types';
 import { formatDuration, makeFinding, saturate } from '../score';
-import { copyString } from './sourceProfiles';
-import { StringIds } from './stringIds';
+import { copyString, StringIds } from './stringIds';
 import { PairMap } from './pairTables';
 import { grownCopy } from '../typedArrays';
 

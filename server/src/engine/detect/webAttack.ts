@@ -23,8 +23,7 @@
 import type { EvidenceValue, Finding, LogRecord } from '../model';
 import type { Detector, DetectorContext, DetectorFactory, LineText, RecordIds } from './types';
 import { makeFinding, saturate } from '../score';
-import { copyString } from './sourceProfiles';
-import { IdMemo } from './stringIds';
+import { copyString, IdMemo, StringMemo } from './stringIds';
 
 export type WebAttackSubtype =
   | 'sqli'
@@ -963,6 +962,8 @@ const CACHE_ENTRIES = 2048;
  * of distinct paths.
  */
 const CANONICAL_CACHE_ENTRIES = 16_384;
+/** Referrers remembered by their text: a site's own pages, search engines, a few hundred others. */
+const REFERRER_CACHE_ENTRIES = 8192;
 const NO_HITS: readonly Hit[] = [];
 
 function newScanCache(): ScanCache {
@@ -1022,8 +1023,18 @@ function scanRememberedField(
 ): Hit[] | null {
   if (raw === undefined || raw.length === 0) return out;
   if (!memo) return scanField(raw, 0, field, gate, false, rounds, out, null);
-  const found = memo.get(id, raw);
-  if (found === NO_HITS || found.length === 0) return out;
+  return appendHits(out, memo.get(id, raw));
+}
+
+/** A referrer's hits, from its path on (scheme and host skipped). */
+function scanReferrer(ref: string, rounds: number, out: Hit[] | null, cache: ScanCache | null): Hit[] | null {
+  const from = referrerPathStart(ref);
+  return referrerTailIsSuspicious(ref, from) ? scanField(ref, from, 'referrer', referrerIsSuspicious, true, rounds, out, cache) : out;
+}
+
+/** Remembered hits added to `out` (created when there are any); the remembered list is not changed. */
+function appendHits(out: Hit[] | null, found: readonly Hit[]): Hit[] | null {
+  if (found.length === 0) return out;
   if (!out) return found.slice();
   for (const h of found) out.push(h);
   return out;
@@ -1036,6 +1047,8 @@ interface ScanMemos {
   agent: IdMemo<readonly Hit[]>;
   /** hasScriptExtension per path. */
   script: IdMemo<boolean>;
+  /** Referrers by their text (they repeat as paths do, but have no analyzer id). */
+  referrer: StringMemo<readonly Hit[]>;
 }
 
 function newScanMemos(rounds: number, ids: RecordIds | undefined): ScanMemos {
@@ -1046,6 +1059,7 @@ function newScanMemos(rounds: number, ids: RecordIds | undefined): ScanMemos {
     path: new IdMemo(verdict('path', pathIsSuspicious), CANONICAL_CACHE_ENTRIES),
     agent: new IdMemo(verdict('user-agent', agentIsSuspicious), CANONICAL_CACHE_ENTRIES),
     script: new IdMemo(hasScriptExtension, CANONICAL_CACHE_ENTRIES),
+    referrer: new StringMemo((ref: string) => scanReferrer(ref, rounds, null, null) ?? NO_HITS, REFERRER_CACHE_ENTRIES),
   };
 }
 
@@ -1059,8 +1073,8 @@ function scan(fields: WebAttackFields, rounds: number, cache: ScanCache | null, 
     out = scanRememberedField(fields.userAgent, ids ? ids.agent : -1, 'user-agent', agentIsSuspicious, rounds, out, memos ? memos.agent : null);
     const ref = fields.referrer;
     if (ref !== undefined && ref.length > 1) {
-      const from = referrerPathStart(ref);
-      if (referrerTailIsSuspicious(ref, from)) out = scanField(ref, from, 'referrer', referrerIsSuspicious, true, rounds, out, cache);
+      if (memos) out = appendHits(out, memos.referrer.get(ref));
+      else out = scanReferrer(ref, rounds, out, cache);
     }
     const path = fields.path;
     if (path !== undefined && (memos ? memos.script.get(ids ? ids.path : -1, path) : hasScriptExtension(path))) {
