@@ -42,7 +42,7 @@ interface Feature {
   kind: FeatureKind;
 }
 
-/** In the order rawFeaturesInto writes them. */
+/** In the order rawMatrixInto writes them. */
 const FEATURES: readonly Feature[] = [
   { name: 'requests', key: 'requests', kind: 'count' },
   { name: 'rate', key: 'perMinute', kind: 'rate' },
@@ -59,22 +59,6 @@ const WIDTH = FEATURES.length;
 /** 1 for the features compared in logs (counts, bytes, rates), 0 for shares. */
 const LOG_SCALED = Uint8Array.from(FEATURES, (f) => (f.kind === 'share' ? 0 : 1));
 const SPREAD_FLOORS = FEATURES.map((f) => (f.kind === 'share' ? SHARE_FLOOR : LOG_COUNT_FLOOR));
-
-/** One source's raw features, in FEATURES' order, into out[at, at + WIDTH). */
-function rawFeaturesInto(f: ProfileFigures, id: number, out: Float64Array, at: number): void {
-  const requests = f.requests[id];
-  const minutes = Number.isFinite(f.firstTime[id]) ? (f.lastTime[id] - f.firstTime[id]) / 60_000 : 0;
-  out[at] = requests;
-  out[at + 1] = requests / Math.max(1, minutes);
-  out[at + 2] = f.distinctPaths[id];
-  out[at + 3] = f.status4xx[id] / requests;
-  out[at + 4] = f.status5xx[id] / requests;
-  out[at + 5] = f.bytesTotal[id];
-  out[at + 6] = f.bytesMax[id];
-  out[at + 7] = f.distinctAgents[id];
-  out[at + 8] = f.events[id] > 0 ? f.offHours[id] / f.events[id] : 0;
-  out[at + 9] = f.posts[id] / requests;
-}
 
 export const createMlOutlierDetector: DetectorFactory = (): Detector => ({
   rule: 'ml-outlier',
@@ -99,7 +83,7 @@ function finish(ctx: DetectorContext): Finding[] {
   // optimised code has not seen yet makes it bail out (see also toAbsoluteDeviations in
   // robustStats.ts).
   const matrix = new Float64Array(n * width);
-  rawMatrixInto(matrix, figures);
+  rawMatrixInto(matrix, figures, ids);
   const column = new Float64Array(n);
   // the raw medians are what the message quotes
   const medians = FEATURES.map((_, c) => {
@@ -135,7 +119,9 @@ function finish(ctx: DetectorContext): Finding[] {
     const top = Array.from({ length: width }, (_, c) => c)
       .sort((a, b) => Math.abs(matrix[i * width + b]) - Math.abs(matrix[i * width + a]) || a - b)
       .slice(0, EXPLAINED_FEATURES);
-    rawFeaturesInto(figures, ids[i], values, 0);
+    // the raw values again, for the message and the evidence (the matrix holds z now)
+    rawMatrixInto(values, figures, ids.subarray(i, i + 1));
+    const lines = p.lines;
     const explained = top.map((c) => `${FEATURES[c].name} ${formatValue(FEATURES[c].kind, values[c])} (median ${formatValue(FEATURES[c].kind, medians[c])})`).join(', ');
     const evidence: Record<string, number | string[] | string> = {
       score: round(s, 3),
@@ -153,8 +139,8 @@ function finish(ctx: DetectorContext): Finding[] {
           title: `Unusual behaviour of ${p.source}`,
           confidence: Math.min(1, Math.max(0, (s - 0.5) / 0.5)),
           source: p.source,
-          primaryLine: p.lines[0] ?? 0,
-          evidenceLines: p.lines,
+          primaryLine: lines[0] ?? 0,
+          evidenceLines: lines,
           message:
             `${p.source} isolated after ${result.pathLengths[i].toFixed(1)} splits on average (score ${s.toFixed(2)}; ` +
             `threshold ${settings.scoreThreshold} among ${formatNumber(n)} sources): ${explained}`,
@@ -168,10 +154,29 @@ function finish(ctx: DetectorContext): Finding[] {
   return out;
 }
 
-/** Every HTTP source's raw features, row i for `figures.ids[i]`. */
-function rawMatrixInto(matrix: Float64Array, figures: ProfileFigures): void {
-  const ids = figures.ids;
-  for (let i = 0; i < ids.length; i++) rawFeaturesInto(figures, ids[i], matrix, i * WIDTH);
+/**
+ * The raw features, in FEATURES' order, of the sources `ids` (row i for ids[i]). The columns
+ * are read out of `figures` once, into locals: code that read them from the object row after
+ * row was thrown away at every analysis after the first (a new figures object; seen with
+ * --trace-deopt at an editor's first append) and ran unoptimised, 4–10 ms against ~1.
+ */
+function rawMatrixInto(matrix: Float64Array, figures: ProfileFigures, ids: Int32Array): void {
+  const { requests, firstTime, lastTime, distinctPaths, status4xx, status5xx, bytesTotal, bytesMax, distinctAgents, events, offHours, posts } = figures;
+  for (let i = 0, at = 0; i < ids.length; i++, at += WIDTH) {
+    const id = ids[i];
+    const n = requests[id];
+    const minutes = Number.isFinite(firstTime[id]) ? (lastTime[id] - firstTime[id]) / 60_000 : 0;
+    matrix[at] = n;
+    matrix[at + 1] = n / Math.max(1, minutes);
+    matrix[at + 2] = distinctPaths[id];
+    matrix[at + 3] = status4xx[id] / n;
+    matrix[at + 4] = status5xx[id] / n;
+    matrix[at + 5] = bytesTotal[id];
+    matrix[at + 6] = bytesMax[id];
+    matrix[at + 7] = distinctAgents[id];
+    matrix[at + 8] = events[id] > 0 ? offHours[id] / events[id] : 0;
+    matrix[at + 9] = posts[id] / n;
+  }
 }
 
 /** Column c of the row-major matrix, copied into `column`. */
