@@ -21,8 +21,9 @@ const builds = [
   // `logwarden` is a small launcher (cli.js) that loads the CLI (cliMain.js) once it has
   // started what can start ahead (server/src/cliLauncher.ts).
   { ...node, entryPoints: { cli: 'server/src/cliLauncher.ts', cliMain: 'server/src/cli.ts' }, outdir: 'dist' },
-  // The reader thread of big-file analyses (server/src/io/parallelAnalysis.ts), next to cli.js and server.js.
-  { ...node, entryPoints: { parseWorker: 'server/src/io/parseWorker.ts' }, outdir: 'dist' },
+  // The reader thread of big-file analyses (server/src/io/parallelAnalysis.ts) and the Isolation
+  // Forest's second thread (server/src/io/forestThread.ts), next to cli.js and server.js.
+  { ...node, entryPoints: { parseWorker: 'server/src/io/parseWorker.ts', forestWorker: 'server/src/io/forestWorker.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { bench: 'bench/bench.ts', 'bench-floor': 'bench/floor.ts' }, outdir: 'dist' },
 ];
 if (existsSync('server/src/server.ts')) builds.push({ ...node, entryPoints: { server: 'server/src/server.ts' }, outdir: 'dist' });

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import { resolveConfig } from '../server/src/engine/config';
 import { DocumentAnalysis } from '../server/src/engine/documentAnalysis';
+import { ForestWorkerThread } from '../server/src/io/forestThread';
 
 /** Appends after the first: the first one runs the end-of-analysis code a second time only, still warming up. */
 const LATER_APPENDS = 9;
@@ -48,7 +49,9 @@ export async function runEditorFigure(file: string, lines: number, appended: num
   const all = headLines(file, lines + appended * (1 + LATER_APPENDS));
   const config = resolveConfig(undefined);
   const referenceTime = fs.statSync(file).mtimeMs;
-  const doc = new DocumentAnalysis(all.slice(0, lines).join('\n') + '\n', { path: file, config, referenceTime });
+  // as the language server has it (started with the server, so ready by the first finish)
+  const forestThread = ForestWorkerThread.start();
+  const doc = new DocumentAnalysis(all.slice(0, lines).join('\n') + '\n', { path: file, config, referenceTime, forestThread });
   (globalThis as { gc?: () => void }).gc?.();
   let t0 = performance.now();
   await doc.analyze();

@@ -11,6 +11,7 @@ import { compareFindings } from './score';
 import { LineSplitter, splitText } from './lineSplitter';
 import { AccessLineFields } from './formats/accessLogFields';
 import type { RequestRanges } from './formats/accessLineBytes';
+import type { ForestThread } from './detect/isolationForest';
 
 /** Non-empty lines looked at before the format is chosen. */
 export const SNIFF_LINES = 64;
@@ -32,6 +33,11 @@ export interface AnalyzerOptions {
    * reader refills one record line after line, see RecordBatchReader).
    */
   onRecord?: (record: LogRecord, line: number) => void;
+  /**
+   * A second thread that walks half of a big population through the Isolation Forest at
+   * each finish (ml-outlier; see ForestThread). The findings are the same without it.
+   */
+  forestThread?: ForestThread;
 }
 
 export interface AnalyzerStats {
@@ -266,6 +272,7 @@ export class Analyzer {
       profiles: this.profiles,
       isAllowed: (source) => this.allowlist.has(source),
       earlier: findings,
+      forestThread: this.options.forestThread,
     };
     for (const detector of this.detectors) {
       let produced: Finding[];

@@ -4,6 +4,7 @@ import type { ParseContext } from './formats/types';
 import { Analyzer, createParseContext, isBlankLine, ParserChain, SNIFF_LINES, SNIFF_MAX_LINES } from './analyzer';
 import { detectFormat, formatById, FORMAT_IDS, type FormatScore } from './formats';
 import { type CancellationToken, NEVER_CANCELLED, yieldToEventLoop } from './cancellation';
+import type { ForestThread } from './detect/isolationForest';
 
 /**
  * The analysis of one open document, kept up to date as it is edited.
@@ -43,6 +44,8 @@ export interface DocumentAnalysisOptions {
   chunkLines?: number;
   /** How long loops let other work run between chunks (tests may pass a no-op). */
   yieldToEventLoop?: () => Promise<void>;
+  /** See AnalyzerOptions.forestThread. */
+  forestThread?: ForestThread;
 }
 
 /** Where a long analysis is: parsing lines, then feeding them to the detectors. */
@@ -255,7 +258,7 @@ export class DocumentAnalysis {
       // throw the work away; only an edit above them starts it again.
       const rebuild = this.needsRebuild || this.analyzer === undefined;
       if (rebuild) {
-        this.analyzer = new Analyzer({ path: this.options.path, config: this.config, referenceTime: this.referenceTime });
+        this.analyzer = new Analyzer({ path: this.options.path, config: this.config, referenceTime: this.referenceTime, forestThread: this.options.forestThread });
         this.fed = 0;
         this.needsRebuild = false;
         this.counters.rebuilds++;

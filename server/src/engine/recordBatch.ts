@@ -13,7 +13,7 @@ import type { AuthEvent, LogRecord, RecordKind } from './model';
 import type { StringIds } from './detect/stringIds';
 import type { AsciiBytes } from './analyzer';
 import type { AccessLineFields } from './formats/accessLogFields';
-import { doubledToHold, grownCopy } from './typedArrays';
+import { doubledToHold, grownCopy, newArray } from './typedArrays';
 import { copyString } from './detect/stringIds';
 import { PairSet } from './detect/pairTables';
 import { AsciiKeyIndex } from './asciiKeyIndex';
@@ -56,7 +56,7 @@ export interface RecordBatch {
   /** Lines in the batch (every line: blank and unparsed ones too). */
   count: number;
   /** The bytes `textStart`/`textEnd` point into (latin1 = ASCII there), or null; `chunkBytes` of them are used. */
-  chunk: ArrayBuffer | null;
+  chunk: ArrayBufferLike | null;
   chunkBytes: number;
   /** Per line: offsets of its text in `chunk`, or -1 when the text is in `texts`. */
   textStart: Int32Array;
@@ -87,22 +87,10 @@ export interface RecordBatch {
 /** A batch's typed columns: sent with it, and sent back to be filled again (see RecordBatchWriter.recycle). */
 export type BatchColumns = Pick<RecordBatch, 'textStart' | 'textEnd' | 'kind' | 'recordLine' | 'time' | 'offsetMinutes' | 'numbers' | 'numberMask' | 'newPairs' | 'strings'>;
 
-/** A read batch's columns, to send back to its writer (with `columnBuffers` as the transfer list). */
+/** A read batch's columns, to send back to its writer. */
 export function columnsOf(batch: RecordBatch): BatchColumns {
   const { textStart, textEnd, kind, recordLine, time, offsetMinutes, numbers, numberMask, newPairs, strings } = batch;
   return { textStart, textEnd, kind, recordLine, time, offsetMinutes, numbers, numberMask, newPairs, strings };
-}
-
-/** The buffers under a batch's columns. */
-export function columnBuffers(c: BatchColumns): ArrayBuffer[] {
-  return [c.textStart, c.textEnd, c.kind, c.recordLine, c.time, c.offsetMinutes, c.numbers, c.numberMask, c.newPairs, c.strings].map((a) => a.buffer as ArrayBuffer);
-}
-
-/** The arrays to transfer with a batch (no copy). */
-export function transferList(batch: RecordBatch): ArrayBuffer[] {
-  const list = columnBuffers(batch);
-  if (batch.chunk) list.push(batch.chunk);
-  return list;
 }
 
 /** A quoted referrer / user agent that counts as not there: no field (start -1), empty, or `-` (as optionalValue reads it). */
@@ -319,11 +307,13 @@ export class RecordBatchWriter {
   /**
    * `countPairs`: whether this side finds the (source, path) and (source, agent) pairs seen
    * first (newPairs), or leaves them to the analysing side's SourceProfiles — whichever thread
-   * has time to spare.
+   * has time to spare. `sharedColumns`: the columns live in SharedArrayBuffers, so batches go
+   * to the other thread and come back without being transferred (see parseWorker.ts).
    */
   constructor(
     private readonly expectedLines = 4096,
     private readonly countPairs = true,
+    private readonly sharedColumns = false,
   ) {
     // source (0) and destination (3) are addresses
     for (let f = 0; f < FIRST_RAW; f++) this.tables.push(new WriterTable(f < PROFILE_TABLES ? Infinity : TABLE_CAP, f === 0 || f === 3, f === METHOD_SLOT));
@@ -354,7 +344,7 @@ export class RecordBatchWriter {
   }
 
   /** The batch so far (with `chunk` as the bytes its offsets point into); a new one starts. */
-  flush(chunk: ArrayBuffer | null, chunkBytes = chunk ? chunk.byteLength : 0): RecordBatch {
+  flush(chunk: ArrayBufferLike | null, chunkBytes = chunk ? chunk.byteLength : 0): RecordBatch {
     const b = this.batch;
     b.count = this.count;
     b.chunk = chunk;
@@ -386,22 +376,23 @@ export class RecordBatchWriter {
     while (c && c.textStart.length < wanted) c = this.spare.pop();
     this.capacity = c ? c.textStart.length : wanted;
     const n = this.capacity;
+    const shared = this.sharedColumns;
     this.batch = {
       count: 0,
       chunk: null,
       chunkBytes: 0,
-      textStart: c ? c.textStart : new Int32Array(n),
-      textEnd: c ? c.textEnd : new Int32Array(n),
+      textStart: c ? c.textStart : newArray(Int32Array, n, shared),
+      textEnd: c ? c.textEnd : newArray(Int32Array, n, shared),
       texts: [],
-      kind: c ? c.kind : new Int8Array(n),
-      recordLine: c ? c.recordLine : new Int32Array(n),
-      time: c ? c.time : new Float64Array(n),
-      offsetMinutes: c ? c.offsetMinutes : new Float64Array(n),
-      numbers: c ? c.numbers : new Float64Array(n * N),
-      numberMask: c ? c.numberMask : new Uint8Array(n),
-      newPairs: c ? c.newPairs : new Uint8Array(n),
+      kind: c ? c.kind : newArray(Int8Array, n, shared),
+      recordLine: c ? c.recordLine : newArray(Int32Array, n, shared),
+      time: c ? c.time : newArray(Float64Array, n, shared),
+      offsetMinutes: c ? c.offsetMinutes : newArray(Float64Array, n, shared),
+      numbers: c ? c.numbers : newArray(Float64Array, n * N, shared),
+      numberMask: c ? c.numberMask : newArray(Uint8Array, n, shared),
+      newPairs: c ? c.newPairs : newArray(Uint8Array, n, shared),
       pairsCounted: this.countPairs,
-      strings: c ? c.strings : new Int32Array(n * S),
+      strings: c ? c.strings : newArray(Int32Array, n * S, shared),
       raw: [],
       objects: [],
       fresh: [],

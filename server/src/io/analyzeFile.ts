@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { Analyzer } from '../engine/analyzer';
 import type { EngineConfig } from '../engine/config';
 import type { FileReport, LogRecord } from '../engine/model';
+import type { ForestThread } from '../engine/detect/isolationForest';
 import type { Worker } from 'node:worker_threads';
 import { looksBinary, SNIFF_BYTES } from './binarySniff';
 import { analyzeFileInParallel, ParallelCancelled, ParallelInputError } from './parallelAnalysis';
@@ -29,6 +30,8 @@ export interface AnalyzeFileOptions {
   timeline?: boolean;
   /** A reader thread started ahead, for a file analysed on two threads (asked for only then; see prestartReaderThread). */
   takeReaderThread?: () => Worker | undefined;
+  /** See AnalyzerOptions.forestThread. */
+  forestThread?: ForestThread;
 }
 
 export class CancelledError extends Error {
@@ -71,7 +74,7 @@ export async function analyzeFile(
         throw err;
       }
     }
-    const analyzer = new Analyzer({ path: options.displayPath ?? path, config: options.config, referenceTime: stat.mtimeMs, onRecord });
+    const analyzer = new Analyzer({ path: options.displayPath ?? path, config: options.config, referenceTime: stat.mtimeMs, onRecord, forestThread: options.forestThread });
     const splitter = analyzer.createSplitter();
     const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
     let bytesRead = 0;
@@ -106,7 +109,7 @@ export async function analyzeStream(
   stream: AsyncIterable<Uint8Array | string>,
   options: AnalyzeFileOptions & { displayPath: string },
 ): Promise<FileReport> {
-  const analyzer = new Analyzer({ path: options.displayPath, config: options.config });
+  const analyzer = new Analyzer({ path: options.displayPath, config: options.config, forestThread: options.forestThread });
   const splitter = analyzer.createSplitter();
   let first = true;
   for await (const part of stream) {

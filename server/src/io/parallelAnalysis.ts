@@ -15,7 +15,7 @@ import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threa
 import { Analyzer } from '../engine/analyzer';
 import type { EngineConfig } from '../engine/config';
 import type { FileReport, FormatId, LogRecord } from '../engine/model';
-import { columnBuffers, columnsOf, RecordBatchReader, type BatchColumns, type RecordBatch } from '../engine/recordBatch';
+import { columnsOf, RecordBatchReader, type BatchColumns, type RecordBatch } from '../engine/recordBatch';
 import { useReaderThread } from './readerThread';
 
 /** What the reader thread is given. */
@@ -36,7 +36,7 @@ export interface ParseWorkerData {
 
 /** What comes back on `spareChunks`. */
 export interface SpareBatch {
-  chunk: ArrayBuffer | null;
+  chunk: ArrayBufferLike | null;
   columns: BatchColumns;
 }
 
@@ -98,10 +98,9 @@ export function analyzeFileInParallel(
             reader.read(m.batch, analyzer);
             // the texts were copied out of the chunk: it can be read into again, and the columns filled again
             {
+              // (shared memory: posted, not transferred — see parseWorker.ts)
               const back: SpareBatch = { chunk: m.batch.chunk, columns: columnsOf(m.batch) };
-              const transfer = columnBuffers(back.columns);
-              if (back.chunk) transfer.push(back.chunk);
-              spare.port1.postMessage(back, transfer);
+              spare.port1.postMessage(back);
             }
             Atomics.add(analysed, 0, 1);
             Atomics.notify(analysed, 0);

@@ -2,7 +2,7 @@
  * The reading thread of a parallel file analysis (see parallelAnalysis.ts): reads the file,
  * splits and parses its lines exactly as the single-threaded Analyzer does (same splitter,
  * same RecordParser), and posts them in batches — records as columns, texts as offsets
- * into the transferred chunk. The analysing thread runs the detectors meanwhile.
+ * into the chunk (shared memory). The analysing thread runs the detectors meanwhile.
  *
  * Flow control: at most MAX_AHEAD batches are in flight; the analysing thread counts the
  * batches it finished in a shared counter, and this thread waits on it.
@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { RecordParser, type AsciiBytes } from '../engine/analyzer';
 import { LineSplitter } from '../engine/lineSplitter';
-import { RecordBatchWriter, transferList } from '../engine/recordBatch';
+import { RecordBatchWriter } from '../engine/recordBatch';
 import { AccessLineFields } from '../engine/formats/accessLogFields';
 import { RequestRanges } from '../engine/formats/accessLineBytes';
 import { looksBinary, SNIFF_BYTES } from './binarySniff';
@@ -34,12 +34,15 @@ const MAX_AHEAD = 8;
 
 function run(data: ParseWorkerData): void {
   const port = parentPort!;
-  const post = (m: ParseWorkerMessage, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer);
+  const post = (m: ParseWorkerMessage) => port.postMessage(m);
   const consumed = new Int32Array(data.progress);
   const max = data.config.maxLineLength;
   // The (source, path) and (source, agent) pairs are left to the analysing thread: this one
-  // has more to do per line (measured with LOGWARDEN_DEBUG_PARALLEL=1).
-  const writer = new RecordBatchWriter(undefined, false);
+  // has more to do per line (measured with LOGWARDEN_DEBUG_PARALLEL=1). The columns and the
+  // chunks are SharedArrayBuffers, posted back and forth, never transferred: the first buffer
+  // a thread detaches (a transfer does) makes V8 drop its optimised code that reads typed
+  // arrays and check every later read — both threads of this analysis are made of such code.
+  const writer = new RecordBatchWriter(undefined, false, true);
 
   // The line being split now, and the texts of lines held back for the format decision.
   let currentLine = -1;
@@ -94,7 +97,7 @@ function run(data: ParseWorkerData): void {
 
   let posted = 0;
   let waitedMs = 0;
-  const postBatch = (chunk: ArrayBuffer | null, chunkBytes: number, bytesRead: number) => {
+  const postBatch = (chunk: SharedArrayBuffer | null, chunkBytes: number, bytesRead: number) => {
     // wait until the analysing thread is at most MAX_AHEAD batches behind
     for (;;) {
       const done = Atomics.load(consumed, 0);
@@ -105,7 +108,7 @@ function run(data: ParseWorkerData): void {
     }
     const batch = writer.flush(chunk, chunkBytes);
     posted++;
-    post({ type: 'batch', batch, bytesRead }, transferList(batch));
+    post({ type: 'batch', batch, bytesRead });
   };
 
   const started = performance.now();
@@ -113,12 +116,12 @@ function run(data: ParseWorkerData): void {
   try {
     let bytesRead = 0;
     for (;;) {
-      // A buffer per chunk: it is transferred with its batch (texts point into it), and comes
-      // back with the batch's columns once analysed; a fresh one only when none has come back
-      // yet. One batch back per read: its chunk for this read, its columns for the next batch.
+      // A buffer per chunk: it goes with its batch (texts point into it), and comes back with
+      // the batch's columns once analysed; a fresh one only when none has come back yet. One
+      // batch back per read: its chunk for this read, its columns for the next batch.
       const back = receiveMessageOnPort(data.spareChunks)?.message as SpareBatch | undefined;
       if (back) writer.recycle(back.columns);
-      const buffer = back?.chunk ? Buffer.from(back.chunk) : Buffer.allocUnsafeSlow(CHUNK_BYTES);
+      const buffer = Buffer.from(back?.chunk ?? new SharedArrayBuffer(CHUNK_BYTES));
       const n = fs.readSync(fd, buffer, 0, Math.min(CHUNK_BYTES, FIRST_CHUNK_BYTES * 2 ** posted), null);
       if (n === 0) break;
       if (bytesRead === 0 && looksBinary(buffer.subarray(0, Math.min(n, SNIFF_BYTES)))) {
@@ -130,7 +133,7 @@ function run(data: ParseWorkerData): void {
       currentLine = -1;
       splitter.push(buffer.subarray(0, n));
       currentLine = -1;
-      postBatch(buffer.buffer as ArrayBuffer, n, bytesRead);
+      postBatch(buffer.buffer as SharedArrayBuffer, n, bytesRead);
     }
     splitter.end();
     parser.end();

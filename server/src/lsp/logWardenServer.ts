@@ -20,6 +20,7 @@ import {
 } from 'vscode-languageserver/node';
 import { analyzeFile, CancelledError, InputError } from '../io/analyzeFile';
 import { collectTimeline, type TimelineCollector } from '../io/timeline';
+import { ForestWorkerThread } from '../io/forestThread';
 import type { AnalysisProgress } from '../engine/documentAnalysis';
 import { DEFAULT_CONFIG } from '../engine/config';
 import type { FileReport } from '../engine/model';
@@ -76,6 +77,8 @@ const DISK_REPORTS_KEPT = 16;
 export class LogWardenServer {
   private readonly documents: TextDocuments<OpenLog>;
   private readonly team = new TeamConfigFiles();
+  /** The Isolation Forest's second thread, shared by every analysis (see ForestWorkerThread). */
+  private readonly forestThread = ForestWorkerThread.start();
   private capabilities: ClientCapabilities = {};
   /** Pull diagnostics (`textDocument/diagnostic`) when the client supports them, push otherwise. */
   private pull = false;
@@ -291,7 +294,7 @@ export class LogWardenServer {
         referenceTime = undefined;
       }
     }
-    return new OpenLog(uri, languageId, version, content, { path: this.team.displayPath(uri), config: DEFAULT_CONFIG, referenceTime });
+    return new OpenLog(uri, languageId, version, content, { path: this.team.displayPath(uri), config: DEFAULT_CONFIG, referenceTime, forestThread: this.forestThread });
   }
 
   private opened(log: OpenLog): void {
@@ -511,6 +514,7 @@ export class LogWardenServer {
         displayPath: this.team.displayPath(params.uri),
         isCancelled: () => token.isCancellationRequested,
         timeline: true,
+        forestThread: this.forestThread,
         onProgress: ({ bytesRead, totalBytes }) => {
           const percent = Math.min(99, Math.floor((100 * bytesRead) / Math.max(1, totalBytes)));
           if (percent !== last) {

@@ -1,6 +1,5 @@
 import type { Diagnostic, TextDocumentContentChangeEvent } from 'vscode-languageserver/node';
-import { DocumentAnalysis } from '../engine/documentAnalysis';
-import type { EngineConfig } from '../engine/config';
+import { DocumentAnalysis, type DocumentAnalysisOptions } from '../engine/documentAnalysis';
 import type { FileReport } from '../engine/model';
 import type { EffectiveSettings } from './settings';
 
@@ -37,7 +36,7 @@ export class OpenLog {
     readonly languageId: string,
     public version: number,
     text: string,
-    options: { path: string; config: EngineConfig; referenceTime?: number },
+    options: DocumentAnalysisOptions,
   ) {
     this.analysis = new DocumentAnalysis(text, options);
   }

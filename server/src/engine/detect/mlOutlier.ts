@@ -107,6 +107,7 @@ function finish(ctx: DetectorContext): Finding[] {
     sampleSize: settings.sampleSize,
     seed: settings.seed,
     minScore: settings.scoreThreshold,
+    thread: ctx.forestThread,
   });
 
   const out: Finding[] = [];

@@ -1,6 +1,7 @@
 import type { EngineConfig } from '../config';
 import type { Finding, LogRecord, RuleId } from '../model';
 import type { SourceProfiles } from './sourceProfiles';
+import type { ForestThread } from './isolationForest';
 
 export interface DetectorContext {
   config: EngineConfig;
@@ -12,6 +13,8 @@ export interface DetectorContext {
   isAllowed(source: string | undefined): boolean;
   /** Findings of the detectors that finished before this one (brute-force before compromise). */
   earlier: readonly Finding[];
+  /** A second thread for the Isolation Forest's walk, when the caller has one (AnalyzerOptions.forestThread). */
+  forestThread?: ForestThread;
 }
 
 /** The text of the line being observed (see Detector.observe). */
