@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import {
   newStampOut,
+  readCanonicalClfStampBytes,
   readClfStamp,
   readCtimeStamp,
   readNumericStamp,
@@ -17,6 +18,30 @@ describe('time/webServerDates', () => {
     assert.ok(Number.isNaN(wallClockMs(1900, 2, 29, 0, 0, 0, 0)));
     assert.ok(Number.isNaN(wallClockMs(2024, 4, 31, 0, 0, 0, 0)));
     assert.ok(Number.isNaN(wallClockMs(2024, 13, 1, 0, 0, 0, 0)));
+  });
+
+  it('reads canonical stamps from bytes one after another as each on its own (the last one is remembered)', () => {
+    const base = '10/Oct/2000:13:55:36 -0700';
+    // the stamp, then the same with one character changed, anywhere, back and forth
+    const variants = [base];
+    const changes: [number, string][] = [[1, '1'], [3, 'N'], [5, 'v'], [9, '1'], [12, '4'], [16, '4'], [19, '7'], [21, '+'], [23, '1'], [25, '5']];
+    for (const [at, c] of changes) variants.push(base.slice(0, at) + c + base.slice(at + 1), base);
+    variants.push('99/Oct/2000:13:55:36 -0700', base, '10/Foo/2000:13:55:36 -0700', base);
+    const fresh = newStampOut();
+    const remembered = newStampOut();
+    let read = 0;
+    for (const stamp of variants) {
+      const text = `[${stamp}]`;
+      const closeText = readClfStamp(text, 1, text.length, fresh);
+      const closeBytes = readCanonicalClfStampBytes(Buffer.from(text, 'latin1'), 1, text.length, remembered);
+      // all in the canonical layout: the byte reader takes exactly what the text reader takes
+      assert.equal(closeBytes, closeText, stamp);
+      if (closeBytes < 0) continue;
+      read++;
+      assert.equal(remembered.time, fresh.time, stamp);
+      assert.equal(remembered.offsetMinutes, fresh.offsetMinutes, stamp);
+    }
+    assert.ok(read >= 18, `${read} read`);
   });
 
   it('reads CLF stamps in the canonical and the looser layouts alike', () => {
