@@ -49,8 +49,10 @@ export async function runEditorFigure(file: string, lines: number, appended: num
   const all = headLines(file, lines + appended * (1 + LATER_APPENDS));
   const config = resolveConfig(undefined);
   const referenceTime = fs.statSync(file).mtimeMs;
-  // as the language server has it (started with the server, so ready by the first finish)
+  // As the language server has it: started with the server, so started and warmed up long
+  // before a document is analysed (its warm-up is not timed with the analysis).
   const forestThread = ForestWorkerThread.start();
+  if (forestThread) await readyOrGone(forestThread);
   const doc = new DocumentAnalysis(all.slice(0, lines).join('\n') + '\n', { path: file, config, referenceTime, forestThread });
   (globalThis as { gc?: () => void }).gc?.();
   let t0 = performance.now();
@@ -73,4 +75,10 @@ export async function runEditorFigure(file: string, lines: number, appended: num
   later.sort((a, b) => a - b);
   const incremental = doc.counters.rebuilds === before.rebuilds && doc.counters.appends === before.appends + 1 + LATER_APPENDS;
   return { lines, appended, fullMs, appendMs, laterAppendMs: later[later.length >> 1], appendWasIncremental: incremental, findings };
+}
+
+/** Waits until the forest thread takes jobs (or gave up starting: the analysis then walks alone). */
+async function readyOrGone(thread: ForestWorkerThread): Promise<void> {
+  const deadline = performance.now() + 10_000;
+  while (!thread.ready && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
 }
