@@ -11,7 +11,7 @@ import { compareFindings } from './score';
 import { LineSplitter, splitText } from './lineSplitter';
 import { AccessLineFields } from './formats/accessLogFields';
 import type { RequestRanges } from './formats/accessLineBytes';
-import type { ForestThread } from './detect/isolationForest';
+import type { ForestThread } from './detect/outlierScores';
 
 /** Non-empty lines looked at before the format is chosen. */
 export const SNIFF_LINES = 64;
@@ -34,8 +34,8 @@ export interface AnalyzerOptions {
    */
   onRecord?: (record: LogRecord, line: number) => void;
   /**
-   * A second thread that walks half of a big population through the Isolation Forest at
-   * each finish (ml-outlier; see ForestThread). The findings are the same without it.
+   * A second thread that computes ml-outlier's numbers for a big population while the other
+   * detectors finish (see ForestThread). The findings are the same without it.
    */
   forestThread?: ForestThread;
 }
@@ -274,6 +274,13 @@ export class Analyzer {
       earlier: findings,
       forestThread: this.options.forestThread,
     };
+    for (const detector of this.detectors) {
+      try {
+        detector.prepare?.(ctx);
+      } catch (err) {
+        this.recordFailure(detector.rule, err);
+      }
+    }
     for (const detector of this.detectors) {
       let produced: Finding[];
       try {

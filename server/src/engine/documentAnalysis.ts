@@ -4,7 +4,7 @@ import type { ParseContext } from './formats/types';
 import { Analyzer, createParseContext, isBlankLine, ParserChain, SNIFF_LINES, SNIFF_MAX_LINES } from './analyzer';
 import { detectFormat, formatById, FORMAT_IDS, type FormatScore } from './formats';
 import { type CancellationToken, NEVER_CANCELLED, yieldToEventLoop } from './cancellation';
-import type { ForestThread } from './detect/isolationForest';
+import type { ForestThread } from './detect/outlierScores';
 
 /**
  * The analysis of one open document, kept up to date as it is edited.

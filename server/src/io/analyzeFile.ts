@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { Analyzer } from '../engine/analyzer';
 import type { EngineConfig } from '../engine/config';
 import type { FileReport, LogRecord } from '../engine/model';
-import type { ForestThread } from '../engine/detect/isolationForest';
+import type { ForestThread } from '../engine/detect/outlierScores';
 import type { Worker } from 'node:worker_threads';
 import { looksBinary, SNIFF_BYTES } from './binarySniff';
 import { analyzeFileInParallel, ParallelCancelled, ParallelInputError } from './parallelAnalysis';

@@ -1,29 +1,31 @@
 /**
- * The Isolation Forest's second thread (ForestThread; the thread runs forestWorker.ts): at each
- * finish, ml-outlier hands it half of the sources to walk through the forest and walks the
- * other half meanwhile. The finish stays synchronous: the analysing thread blocks on a shared
+ * The Isolation Forest's second thread (ForestThread; the thread runs forestWorker.ts): at the
+ * start of each finish, ml-outlier hands it the sources' raw features; it computes their
+ * statistics and scores while the analysing thread finishes the other detectors. The finish
+ * stays synchronous: when ml-outlier's turn comes, the analysing thread blocks on a shared
  * counter (Atomics.wait) until the answer is posted, then takes it off the port
  * (receiveMessageOnPort) — no event loop turn in between.
  *
- * Started once (the language server, the CLI, the bench's editor figure) and kept; it holds
- * nothing between jobs. A thread that does not answer in time is stopped and the analysing
- * thread walks the rows itself; one that failed to start is never used.
+ * Started once by the language server (and the bench's editor figure, as the server has it)
+ * and kept; it holds nothing between jobs. A thread that does not answer in time is stopped
+ * and the analysing thread computes the numbers itself; one that failed to start is never
+ * used. (The CLI has none: its one finish would meet the thread's code cold.)
  */
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { type ForestThread, type ForestWalkAnswer, type ForestWalkJob } from '../engine/detect/isolationForest';
+import type { ForestThread, OutlierAnswer, OutlierJob, OutlierNumbers } from '../engine/detect/outlierScores';
 
 const FOREST_SCRIPT = 'forestWorker.js';
 
 /**
- * Longest wait for an answer. Half of 100K sources takes ~0.1 s to walk; a thread silent for
- * this long is stuck or gone, and the rows are walked here instead.
+ * Longest wait for an answer. 100K sources take a few tenths of a second; a thread silent for
+ * this long is stuck or gone, and the numbers are computed here instead.
  */
 const ANSWER_TIMEOUT_MS = 10_000;
 
-/** The jobs are a few MB, the walk allocates next to nothing. */
-const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 };
+/** A job is a few MB of shared memory; the computation allocates a few MB more. */
+const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 8 };
 
 /** workerData of the forest thread. */
 export interface ForestWorkerData {
@@ -40,7 +42,7 @@ export class ForestWorkerThread implements ForestThread {
   private sent = 0;
   private pending = false;
   private gone = false;
-  /** Where jobs are placed for the other thread (grown as populations grow; see shared). */
+  /** Where a job's raw features are placed for the other thread (grown as populations grow; see shared). */
   private memory: SharedArrayBuffer | undefined;
 
   private constructor(
@@ -80,7 +82,7 @@ export class ForestWorkerThread implements ForestThread {
     return Atomics.load(this.signal, ANSWERS);
   }
 
-  begin(job: ForestWalkJob): boolean {
+  begin(job: OutlierJob): boolean {
     // still loading (it takes tens of ms): this finish walks alone
     if (this.pending || !this.ready) return false;
     this.port.postMessage(this.shared(job));
@@ -89,7 +91,7 @@ export class ForestWorkerThread implements ForestThread {
     return true;
   }
 
-  end(): Float64Array | null {
+  end(): OutlierNumbers | null {
     if (!this.pending) return null;
     this.pending = false;
     const deadline = performance.now() + this.timeoutMs;
@@ -103,47 +105,26 @@ export class ForestWorkerThread implements ForestThread {
       }
     }
     const received = receiveMessageOnPort(this.port);
-    const answer = received?.message as ForestWalkAnswer | undefined;
-    return answer?.pathLengths ?? null;
+    const answer = received?.message as OutlierAnswer | undefined;
+    return answer?.numbers ?? null;
   }
 
   /**
-   * The job with its arrays copied into memory both threads see. Neither transferred nor
-   * cloned: transferring detaches the buffers, and the first buffer ever detached in a thread
-   * makes V8 throw away its optimised code that reads typed arrays and check every later read
-   * (measured: an editor's first append went from 5% to 13% of a full analysis); a clone
-   * copies a few MB into fresh buffers at every finish, on both sides.
+   * The job with its raw features copied into memory both threads see. Neither transferred
+   * nor cloned: transferring detaches the buffer, and the first buffer ever detached in a
+   * thread makes V8 throw away its optimised code that reads typed arrays and check every
+   * later read (measured: an editor's first append went from 5% to 13% of a full analysis);
+   * a clone copies into a fresh buffer at every finish.
    */
-  private shared(job: ForestWalkJob): ForestWalkJob {
-    const arrays = [job.matrix, job.treeStart, job.steps, job.next, job.column, job.split, job.leafValue, job.leastAfter];
-    let bytes = 0;
-    for (const a of arrays) bytes += roundedTo8(a.byteLength);
+  private shared(job: OutlierJob): OutlierJob {
+    const bytes = job.raw.byteLength;
     if (!this.memory || this.memory.byteLength < bytes) this.memory = new SharedArrayBuffer(Math.max(bytes, 2 * (this.memory?.byteLength ?? 0)));
-    const memory = this.memory;
-    let at = 0;
-    function place<T extends Float64Array | Int32Array>(a: T): T {
-      const copy = (a instanceof Float64Array ? new Float64Array(memory, at, a.length) : new Int32Array(memory, at, a.length)) as T;
-      copy.set(a);
-      at += roundedTo8(a.byteLength);
-      return copy;
-    }
-    return {
-      matrix: place(job.matrix),
-      width: job.width,
-      treeStart: place(job.treeStart),
-      steps: place(job.steps),
-      next: place(job.next),
-      column: place(job.column),
-      split: place(job.split),
-      leafValue: place(job.leafValue),
-      rootValue: job.rootValue,
-      leastAfter: place(job.leastAfter),
-      longest: job.longest,
-      firstCheck: job.firstCheck,
-    };
+    const raw = new Float64Array(this.memory, 0, job.raw.length);
+    raw.set(job.raw);
+    return { ...job, raw };
   }
 
-  /** Stops the thread; later jobs are walked by the analysing thread. */
+  /** Stops the thread; later numbers are computed by the analysing thread. */
   stop(): void {
     this.gone = true;
     this.port.close();
@@ -151,6 +132,3 @@ export class ForestWorkerThread implements ForestThread {
   }
 }
 
-function roundedTo8(bytes: number): number {
-  return (bytes + 7) & ~7;
-}

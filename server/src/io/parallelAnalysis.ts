@@ -15,6 +15,7 @@ import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threa
 import { Analyzer } from '../engine/analyzer';
 import type { EngineConfig } from '../engine/config';
 import type { FileReport, FormatId, LogRecord } from '../engine/model';
+import type { ForestThread } from '../engine/detect/outlierScores';
 import { columnsOf, RecordBatchReader, type BatchColumns, type RecordBatch } from '../engine/recordBatch';
 import { useReaderThread } from './readerThread';
 
@@ -55,6 +56,8 @@ export interface ParallelOptions {
   onRecord?: (record: LogRecord, line: number) => void;
   /** A reader thread started ahead, waiting for its file (see prestartReaderThread). */
   readerThread?: Worker;
+  /** See AnalyzerOptions.forestThread. */
+  forestThread?: ForestThread;
 }
 
 export class ParallelInputError extends Error {}
@@ -65,7 +68,13 @@ export function analyzeFileInParallel(
   stat: fs.Stats,
   options: ParallelOptions,
 ): Promise<FileReport & { truncatedLines: number; invalidUtf8Lines: number }> {
-  const analyzer = new Analyzer({ path: options.displayPath ?? path, config: options.config, referenceTime: stat.mtimeMs, onRecord: options.onRecord });
+  const analyzer = new Analyzer({
+    path: options.displayPath ?? path,
+    config: options.config,
+    referenceTime: stat.mtimeMs,
+    onRecord: options.onRecord,
+    forestThread: options.forestThread,
+  });
   const reader = new RecordBatchReader([analyzer.profiles.sources, analyzer.profiles.paths, analyzer.profiles.agents]);
   const progress = new SharedArrayBuffer(4);
   const analysed = new Int32Array(progress);

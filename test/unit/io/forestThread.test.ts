@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { isolationScoresOfMatrix, mulberry32, PARALLEL_MIN_ROWS } from '../../../server/src/engine/detect/isolationForest';
+import { mulberry32 } from '../../../server/src/engine/detect/isolationForest';
+import { outlierNumbers, WIDTH, type OutlierJob } from '../../../server/src/engine/detect/outlierScores';
 import { ForestWorkerThread } from '../../../server/src/io/forestThread';
 
 /**
@@ -19,40 +20,43 @@ async function readyOrFail(thread: ForestWorkerThread): Promise<void> {
   }
 }
 
+/** Raw features of `rows` sources, a few far out. */
 function population(rows: number): Float64Array {
   const random = mulberry32(3);
-  const m = new Float64Array(rows * 10);
-  for (let i = 0; i < m.length; i++) m[i] = random() * random() * 4;
-  for (let i = 0; i < rows; i += 53) m[i * 10 + (i % 10)] = 20;
+  const m = new Float64Array(rows * WIDTH);
+  for (let i = 0; i < m.length; i++) m[i] = (i % WIDTH) % 3 === 0 ? random() : Math.floor(random() * random() * 400);
+  for (let i = 0; i < rows; i += 53) m[i * WIDTH] = 1e6;
   return m;
 }
 
-const OPTIONS = { trees: 100, sampleSize: 256, seed: 9, minScore: 0.6 };
+const rows = 5000;
+const job = (): OutlierJob => ({ raw: population(rows), rows, trees: 100, sampleSize: 256, seed: 9, minScore: 0.6 });
 
 describe('the forest thread (worker)', function () {
   this.timeout(60_000);
-  const rows = 2 * PARALLEL_MIN_ROWS;
-  const matrix = population(rows);
-  const alone = isolationScoresOfMatrix(matrix, rows, 10, OPTIONS);
+  const here = outlierNumbers(job());
 
-  it('walks half of the rows, job after job, with the same scores as one thread', async () => {
+  it('computes the same numbers as this thread, job after job, and leaves the caller\'s features alone', async () => {
     const thread = ForestWorkerThread.start({ script: SCRIPT });
     assert.ok(thread, `${SCRIPT} is built`);
     try {
       await readyOrFail(thread);
-      for (let job = 1; job <= 3; job++) {
-        const both = isolationScoresOfMatrix(matrix, rows, 10, { ...OPTIONS, thread });
-        assert.equal(thread.answered, job);
-        assert.deepEqual(both.scores, alone.scores);
+      for (let k = 1; k <= 3; k++) {
+        const mine = job();
+        assert.equal(thread.begin(mine), true);
+        assert.equal(thread.begin(job()), false, 'one job at a time');
+        const there = thread.end();
+        assert.equal(thread.answered, k);
+        assert.deepEqual(there, here);
+        assert.deepEqual(mine.raw, population(rows), 'the caller keeps its raw features');
       }
-      // the caller's matrix is left as it was (the job is a copy in shared memory)
-      assert.deepEqual(matrix, population(rows));
+      assert.ok(Array.from(here.scores).some((s) => s >= 0.6), 'some rows reach the threshold');
     } finally {
       thread.stop();
     }
   });
 
-  it('gives up on a thread that does not answer in time, and walks the rows itself', async () => {
+  it('gives up on a thread that does not answer in time', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lw-forest-'));
     const silent = path.join(dir, 'silent.js');
     // ready, listening, never answering
@@ -61,11 +65,12 @@ describe('the forest thread (worker)', function () {
     assert.ok(thread);
     try {
       await readyOrFail(thread);
+      assert.equal(thread.begin(job()), true);
       const t0 = performance.now();
-      const both = isolationScoresOfMatrix(matrix, rows, 10, { ...OPTIONS, thread });
-      assert.ok(performance.now() - t0 >= 300, 'it waited for the answer');
-      assert.deepEqual(both.scores, alone.scores);
-      assert.equal(thread.ready, false, 'stopped: later jobs stay here');
+      assert.equal(thread.end(), null);
+      assert.ok(performance.now() - t0 >= 290, 'it waited for the answer');
+      assert.equal(thread.ready, false, 'stopped: later jobs stay with the caller');
+      assert.equal(thread.begin(job()), false);
     } finally {
       thread.stop();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -56,60 +56,7 @@ export interface IsolationForestOptions {
    * and path length. The other rows' values are exactly those of a full scoring.
    */
   minScore?: number;
-  /**
-   * Another thread that walks half of the rows while this one walks the other half (only for
-   * populations of PARALLEL_MIN_ROWS rows or more, and not with `scoring: 'library'`). The
-   * scores are the same with it or without.
-   */
-  thread?: ForestThread;
 }
-
-/**
- * A thread that can walk rows through a grown forest (io/forestThread.ts). It sums a row's
- * path tree by tree in the same order as this thread and leaves a row by the same rule
- * (walkForestJob), so a row's score does not depend on which thread walked it.
- */
-export interface ForestThread {
-  /** Hands the job over; false when the thread cannot take one now (nothing was sent). */
-  begin(job: ForestWalkJob): boolean;
-  /** The job's path sums, once they are there (NaN: a row left); null when the thread failed. */
-  end(): Float64Array | null;
-}
-
-/** Rows and the forest to walk them through, as typed arrays: what crosses to the other thread. */
-export interface ForestWalkJob {
-  /** The rows, row-major, `width` values each. */
-  matrix: Float64Array;
-  width: number;
-  /** Tree t's nodes are [treeStart[t], treeStart[t + 1]) of the node arrays; none: a root leaf. */
-  treeStart: Int32Array;
-  /** Steps a row takes in tree t (its depth). */
-  steps: Int32Array;
-  /** WalkTree's arrays, tree after tree (node numbers within a tree count from its start). */
-  next: Int32Array;
-  column: Int32Array;
-  split: Float64Array;
-  leafValue: Float64Array;
-  /** The path a root leaf adds, c(ψ). */
-  rootValue: number;
-  /** How rows leave (see walkRows). */
-  leastAfter: Float64Array;
-  longest: number;
-  firstCheck: number;
-}
-
-/** The other thread's answer to a ForestWalkJob. */
-export interface ForestWalkAnswer {
-  /** Per row of the job, its path summed over the trees (NaN: it left); null when walking failed. */
-  pathLengths: Float64Array | null;
-  error?: string;
-}
-
-/**
- * Rows from which half of them are walked on another thread, when there is one. Below, the
- * half of the walk saved (a couple of ms) is not worth the job's copy and the wake-up.
- */
-export const PARALLEL_MIN_ROWS = 4096;
 
 export interface IsolationResult {
   /** Anomaly score per row, the paper's s in (0, 1): ≈ 0.5 for an ordinary row, → 1 for an outlier. */
@@ -279,16 +226,8 @@ export function isolationScoresOfMatrix(matrix: Float64Array, n: number, width: 
   const minScore = options.minScore;
   const longest = minScore !== undefined && minScore > 1e-9 ? -Math.log2(minScore - 1e-9) * cPsi * trees : Infinity;
   const firstCheck = Math.max(1, Math.floor(trees / 4));
-  const walk: WalkRules = { leastAfter, longest, firstCheck, cPsi, psi };
 
-  // The rows' path sums: the second half on the other thread when there is one (it walks
-  // them as walkRows does here), meanwhile the first half here.
-  const thread = options.thread;
-  const half = thread && n >= PARALLEL_MIN_ROWS && options.scoring !== 'library' ? n >> 1 : n;
-  const handedOver = half < n && thread!.begin(forestWalkJob(grown, matrix.subarray(half * width, n * width), width, walk));
-  const own = walkRows(grown, handedOver ? matrix.subarray(0, half * width) : matrix, width, walk);
-  pathLengths.set(own);
-  if (handedOver) pathLengths.set(thread!.end() ?? walkRows(grown, matrix.subarray(half * width), width, walk), half);
+  pathLengths.set(walkRows(grown, matrix, width, { leastAfter, longest, firstCheck, cPsi, psi }));
   for (let i = 0; i < n; i++) {
     // a row that left gets NaN for both
     pathLengths[i] /= trees;
@@ -338,64 +277,6 @@ function walkRows(grown: readonly GrownTree[], matrix: Float64Array, width: numb
     for (let i = 0; i < n; i++) if (!kept[i]) pathLengths[i] = NaN;
   }
   return pathLengths;
-}
-
-/** The job for another thread: `rows` (a view of the caller's matrix) and the forest laid out in arrays. */
-function forestWalkJob(grown: readonly GrownTree[], rows: Float64Array, width: number, rules: WalkRules): ForestWalkJob {
-  const trees = grown.length;
-  const treeStart = new Int32Array(trees + 1);
-  const steps = new Int32Array(trees);
-  for (let t = 0; t < trees; t++) {
-    const g = grown[t];
-    treeStart[t + 1] = treeStart[t] + (g.kind === 'flat' ? g.walk.next.length : 0);
-    steps[t] = g.kind === 'flat' ? g.walk.steps : 0;
-  }
-  const size = treeStart[trees];
-  const job: ForestWalkJob = {
-    matrix: rows,
-    width,
-    treeStart,
-    steps,
-    next: new Int32Array(size),
-    column: new Int32Array(size),
-    split: new Float64Array(size),
-    leafValue: new Float64Array(size),
-    rootValue: rules.cPsi,
-    leastAfter: rules.leastAfter,
-    longest: rules.longest,
-    firstCheck: rules.firstCheck,
-  };
-  for (let t = 0; t < trees; t++) {
-    const g = grown[t];
-    if (g.kind !== 'flat') continue;
-    const at = treeStart[t];
-    job.next.set(g.walk.next, at);
-    job.column.set(g.walk.column, at);
-    job.split.set(g.walk.split, at);
-    job.leafValue.set(g.walk.leafValue, at);
-  }
-  return job;
-}
-
-/** The other thread's side of a job: its rows walked as walkRows walks them here. */
-export function walkForestJob(job: ForestWalkJob): Float64Array {
-  const grown: GrownTree[] = [];
-  for (let t = 0; t + 1 < job.treeStart.length; t++) {
-    const from = job.treeStart[t];
-    const to = job.treeStart[t + 1];
-    if (from === to) grown.push({ kind: 'root', least: job.rootValue });
-    else {
-      const walk: WalkTree = {
-        next: job.next.subarray(from, to),
-        column: job.column.subarray(from, to),
-        split: job.split.subarray(from, to),
-        leafValue: job.leafValue.subarray(from, to),
-        steps: job.steps[t],
-      };
-      grown.push({ kind: 'flat', walk, least: 0 });
-    }
-  }
-  return walkRows(grown, job.matrix, job.width, { leastAfter: job.leastAfter, longest: job.longest, firstCheck: job.firstCheck, cPsi: job.rootValue, psi: 0 });
 }
 
 type GrownTree =

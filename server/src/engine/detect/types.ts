@@ -1,7 +1,7 @@
 import type { EngineConfig } from '../config';
 import type { Finding, LogRecord, RuleId } from '../model';
 import type { SourceProfiles } from './sourceProfiles';
-import type { ForestThread } from './isolationForest';
+import type { ForestThread } from './outlierScores';
 
 export interface DetectorContext {
   config: EngineConfig;
@@ -13,7 +13,7 @@ export interface DetectorContext {
   isAllowed(source: string | undefined): boolean;
   /** Findings of the detectors that finished before this one (brute-force before compromise). */
   earlier: readonly Finding[];
-  /** A second thread for the Isolation Forest's walk, when the caller has one (AnalyzerOptions.forestThread). */
+  /** A second thread for ml-outlier's numbers, when the caller has one (AnalyzerOptions.forestThread). */
   forestThread?: ForestThread;
 }
 
@@ -36,6 +36,12 @@ export interface Detector {
    * identity. Other fields may be slices of the line: copy what is kept.
    */
   observe(record: LogRecord, line: LineText): void;
+  /**
+   * Called at the start of every finish, before any detector's `finish`: work that another
+   * thread can do while the other detectors finish (ml-outlier hands its numbers over).
+   * Whatever it starts, this detector's own `finish` collects.
+   */
+  prepare?(ctx: DetectorContext): void;
   finish(ctx: DetectorContext): Finding[];
 }
 

@@ -1,0 +1,176 @@
+/**
+ * ml-outlier's numbers: the per-source feature vectors, their population statistics and their
+ * Isolation Forest scores. `outlierNumbers` is a pure function of the raw features and the
+ * settings, so a second thread (ForestThread, io/forestThread.ts) can compute it while this
+ * one finishes the other detectors; the answer is the same on either thread, to the bit.
+ *
+ * The vectors: requests, rate (requests per minute over the active span, at least one minute),
+ * distinct paths, 4xx share, 5xx share, bytes total, bytes max, distinct user agents,
+ * off-hours share, POST share. Counts are log1p-scaled (they span orders of magnitude), then
+ * every feature is turned into a robust z against the population (median and 1.4826·MAD,
+ * floors ln 2 for log-counts and 0.05 for shares; robustStats.ts).
+ */
+import type { ProfileFigures } from './sourceProfiles';
+import { LOG_COUNT_FLOOR, logCount, robustScaleInPlace } from './robustStats';
+import { medianInPlace } from './orderStatistics';
+import { isolationScoresOfMatrix } from './isolationForest';
+
+export type FeatureKind = 'count' | 'share' | 'bytes' | 'rate';
+
+export interface Feature {
+  name: string;
+  /** Evidence key. */
+  key: string;
+  kind: FeatureKind;
+}
+
+/** In the order rawMatrixInto writes them. */
+export const FEATURES: readonly Feature[] = [
+  { name: 'requests', key: 'requests', kind: 'count' },
+  { name: 'rate', key: 'perMinute', kind: 'rate' },
+  { name: 'distinct paths', key: 'distinctPaths', kind: 'count' },
+  { name: '4xx share', key: 'share4xx', kind: 'share' },
+  { name: '5xx share', key: 'share5xx', kind: 'share' },
+  { name: 'bytes total', key: 'bytesTotal', kind: 'bytes' },
+  { name: 'largest response', key: 'bytesMax', kind: 'bytes' },
+  { name: 'distinct user agents', key: 'userAgents', kind: 'count' },
+  { name: 'off-hours share', key: 'offHoursShare', kind: 'share' },
+  { name: 'POST share', key: 'postShare', kind: 'share' },
+];
+export const WIDTH = FEATURES.length;
+
+/** Spread floor of share features: 5 percentage points. */
+const SHARE_FLOOR = 0.05;
+/** 1 for the features compared in logs (counts, bytes, rates), 0 for shares. */
+const LOG_SCALED = Uint8Array.from(FEATURES, (f) => (f.kind === 'share' ? 0 : 1));
+const SPREAD_FLOORS = Float64Array.from(FEATURES, (f) => (f.kind === 'share' ? SHARE_FLOOR : LOG_COUNT_FLOOR));
+
+/** The sources to score, as their raw features, and how. */
+export interface OutlierJob {
+  /** `rows` rows of WIDTH raw features, row-major (rawMatrixInto). */
+  raw: Float64Array;
+  rows: number;
+  trees: number;
+  sampleSize: number;
+  seed: number;
+  /** Rows surely below this score are not walked through every tree (they get NaN). */
+  minScore: number;
+}
+
+export interface OutlierNumbers {
+  /** Per feature: the population's median of the raw values (what messages quote). */
+  medians: Float64Array;
+  /** Per feature: center and σ of the scaled values (robust z = (scaled − center) / σ). */
+  centers: Float64Array;
+  sigmas: Float64Array;
+  /** Per row: Isolation Forest score and mean path length (NaN: surely below minScore). */
+  scores: Float64Array;
+  pathLengths: Float64Array;
+  /** ψ actually used. */
+  sampleSize: number;
+}
+
+/**
+ * A second thread that computes outlierNumbers (io/forestThread.ts): `begin` at the start of
+ * an analysis' finish, `end` when ml-outlier's turn comes, the other detectors' finish in
+ * between.
+ */
+export interface ForestThread {
+  /** Hands the job over (the thread copies what it needs); false when it cannot take one now. */
+  begin(job: OutlierJob): boolean;
+  /** The numbers, once they are there; null when the thread failed (compute them here then). */
+  end(): OutlierNumbers | null;
+}
+
+/** The forest thread's answer to an OutlierJob. */
+export interface OutlierAnswer {
+  numbers: OutlierNumbers | null;
+  error?: string;
+}
+
+/**
+ * The raw features, in FEATURES' order, of the sources `ids` (row i for ids[i]). The columns
+ * are read out of `figures` once, into locals: code that read them from the object row after
+ * row was thrown away at every analysis after the first (a new figures object; seen with
+ * --trace-deopt at an editor's first append) and ran unoptimised, 4–10 ms against ~1.
+ */
+export function rawMatrixInto(matrix: Float64Array, figures: ProfileFigures, ids: Int32Array): void {
+  const { requests, firstTime, lastTime, distinctPaths, status4xx, status5xx, bytesTotal, bytesMax, distinctAgents, events, offHours, posts } = figures;
+  for (let i = 0, at = 0; i < ids.length; i++, at += WIDTH) {
+    const id = ids[i];
+    const n = requests[id];
+    const minutes = Number.isFinite(firstTime[id]) ? (lastTime[id] - firstTime[id]) / 60_000 : 0;
+    matrix[at] = n;
+    matrix[at + 1] = n / Math.max(1, minutes);
+    matrix[at + 2] = distinctPaths[id];
+    matrix[at + 3] = status4xx[id] / n;
+    matrix[at + 4] = status5xx[id] / n;
+    matrix[at + 5] = bytesTotal[id];
+    matrix[at + 6] = bytesMax[id];
+    matrix[at + 7] = distinctAgents[id];
+    matrix[at + 8] = events[id] > 0 ? offHours[id] / events[id] : 0;
+    matrix[at + 9] = posts[id] / n;
+  }
+}
+
+/**
+ * The job's statistics and scores. Turns `job.raw` into robust z in place (hand it a copy to
+ * keep the raw values).
+ *
+ * One row-major matrix (an array per source would be a hundred thousand small objects); the
+ * statistics work on one column copied out at a time. Each pass is a loop over rows in a
+ * function of its own and handles every feature alike (no branch on the kind of feature, no
+ * function per feature): this code runs once per analysis, and a branch or target that its
+ * optimised code has not seen yet makes it bail out (see also toAbsoluteDeviations in
+ * robustStats.ts).
+ */
+export function outlierNumbers(job: OutlierJob): OutlierNumbers {
+  const matrix = job.raw;
+  const n = job.rows;
+  const column = new Float64Array(n);
+  const medians = new Float64Array(WIDTH);
+  for (let c = 0; c < WIDTH; c++) {
+    columnInto(column, matrix, c);
+    medians[c] = medianInPlace(column);
+  }
+  scaleMatrix(matrix);
+  const centers = new Float64Array(WIDTH);
+  const sigmas = new Float64Array(WIDTH);
+  for (let c = 0; c < WIDTH; c++) {
+    columnInto(column, matrix, c);
+    const scale = robustScaleInPlace(column, SPREAD_FLOORS[c]);
+    centers[c] = scale.median;
+    sigmas[c] = scale.sigma;
+  }
+  zMatrix(matrix, centers, sigmas);
+  const result = isolationScoresOfMatrix(matrix, n, WIDTH, { trees: job.trees, sampleSize: job.sampleSize, seed: job.seed, minScore: job.minScore });
+  return { medians, centers, sigmas, scores: result.scores, pathLengths: result.pathLengths, sampleSize: result.sampleSize };
+}
+
+/** Row i's robust z from its raw features, as outlierNumbers computes them (the same operations). */
+export function zRowInto(raw: Float64Array, i: number, numbers: OutlierNumbers, out: Float64Array): void {
+  const o = i * WIDTH;
+  for (let c = 0; c < WIDTH; c++) {
+    const scaled = LOG_SCALED[c] === 1 ? logCount(raw[o + c]) : raw[o + c];
+    out[c] = (scaled - numbers.centers[c]) / numbers.sigmas[c];
+  }
+}
+
+/** Column c of the row-major matrix, copied into `column`. */
+function columnInto(column: Float64Array, matrix: Float64Array, c: number): void {
+  for (let i = 0; i < column.length; i++) column[i] = matrix[i * WIDTH + c];
+}
+
+/** Counts, bytes and rates to ln(1 + x); shares stay as they are. */
+function scaleMatrix(matrix: Float64Array): void {
+  for (let o = 0; o < matrix.length; o += WIDTH) {
+    for (let c = 0; c < WIDTH; c++) if (LOG_SCALED[c] === 1) matrix[o + c] = logCount(matrix[o + c]);
+  }
+}
+
+/** Each scaled value to its robust z, (x − center) / σ of its column (as robustZ computes it). */
+function zMatrix(matrix: Float64Array, centers: Float64Array, sigmas: Float64Array): void {
+  for (let o = 0; o < matrix.length; o += WIDTH) {
+    for (let c = 0; c < WIDTH; c++) matrix[o + c] = (matrix[o + c] - centers[c]) / sigmas[c];
+  }
+}
