@@ -13,7 +13,7 @@ import type { AuthEvent, LogRecord, RecordKind } from './model';
 import type { StringIds } from './detect/stringIds';
 import type { AsciiBytes } from './analyzer';
 import type { AccessLineFields } from './formats/accessLogFields';
-import { doubledToHold, grownCopy, newArray } from './typedArrays';
+import { doubledToHold, grownCopy } from './typedArrays';
 import { copyString } from './detect/stringIds';
 import { PairSet } from './detect/pairTables';
 import { AsciiKeyIndex } from './asciiKeyIndex';
@@ -86,6 +86,36 @@ export interface RecordBatch {
 
 /** A batch's typed columns: sent with it, and sent back to be filled again (see RecordBatchWriter.recycle). */
 export type BatchColumns = Pick<RecordBatch, 'textStart' | 'textEnd' | 'kind' | 'recordLine' | 'time' | 'offsetMinutes' | 'numbers' | 'numberMask' | 'newPairs' | 'strings'>;
+
+/**
+ * Columns for `lines` lines, all in one buffer (a SharedArrayBuffer when `shared`): a batch
+ * posted to the other thread carries one shared buffer instead of ten, and each costs its
+ * share of the message (registering it on both sides).
+ */
+function newColumns(lines: number, shared: boolean): BatchColumns {
+  // 8-byte columns first, then 4-byte ones, then bytes: every column starts aligned
+  const sizes = { f64: lines * (2 + N), i32: lines * (3 + S), u8: lines * 3 };
+  const bytes = sizes.f64 * 8 + sizes.i32 * 4 + sizes.u8;
+  const buffer = shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+  let at = 0;
+  const take = <T>(type: { new (b: ArrayBufferLike, offset: number, length: number): T; BYTES_PER_ELEMENT: number }, length: number): T => {
+    const column = new type(buffer, at, length);
+    at += length * type.BYTES_PER_ELEMENT;
+    return column;
+  };
+  const time = take(Float64Array, lines);
+  const offsetMinutes = take(Float64Array, lines);
+  const numbers = take(Float64Array, lines * N);
+  const textStart = take(Int32Array, lines);
+  const textEnd = take(Int32Array, lines);
+  const recordLine = take(Int32Array, lines);
+  const strings = take(Int32Array, lines * S);
+  const kind = take(Int8Array, lines);
+  const numberMask = take(Uint8Array, lines);
+  const newPairs = take(Uint8Array, lines);
+  // in columnsOf's order: one object shape whichever way the columns came
+  return { textStart, textEnd, kind, recordLine, time, offsetMinutes, numbers, numberMask, newPairs, strings };
+}
 
 /** A read batch's columns, to send back to its writer. */
 export function columnsOf(batch: RecordBatch): BatchColumns {
@@ -375,24 +405,23 @@ export class RecordBatchWriter {
     let c = this.spare.pop();
     while (c && c.textStart.length < wanted) c = this.spare.pop();
     this.capacity = c ? c.textStart.length : wanted;
-    const n = this.capacity;
-    const shared = this.sharedColumns;
+    const k = c ?? newColumns(this.capacity, this.sharedColumns);
     this.batch = {
       count: 0,
       chunk: null,
       chunkBytes: 0,
-      textStart: c ? c.textStart : newArray(Int32Array, n, shared),
-      textEnd: c ? c.textEnd : newArray(Int32Array, n, shared),
+      textStart: k.textStart,
+      textEnd: k.textEnd,
       texts: [],
-      kind: c ? c.kind : newArray(Int8Array, n, shared),
-      recordLine: c ? c.recordLine : newArray(Int32Array, n, shared),
-      time: c ? c.time : newArray(Float64Array, n, shared),
-      offsetMinutes: c ? c.offsetMinutes : newArray(Float64Array, n, shared),
-      numbers: c ? c.numbers : newArray(Float64Array, n * N, shared),
-      numberMask: c ? c.numberMask : newArray(Uint8Array, n, shared),
-      newPairs: c ? c.newPairs : newArray(Uint8Array, n, shared),
+      kind: k.kind,
+      recordLine: k.recordLine,
+      time: k.time,
+      offsetMinutes: k.offsetMinutes,
+      numbers: k.numbers,
+      numberMask: k.numberMask,
+      newPairs: k.newPairs,
       pairsCounted: this.countPairs,
-      strings: c ? c.strings : newArray(Int32Array, n * S, shared),
+      strings: k.strings,
       raw: [],
       objects: [],
       fresh: [],
@@ -403,16 +432,27 @@ export class RecordBatchWriter {
   private grow(): void {
     const b = this.batch;
     const capacity = this.capacity * 2;
-    b.textStart = grownCopy(b.textStart, capacity);
-    b.textEnd = grownCopy(b.textEnd, capacity);
-    b.kind = grownCopy(b.kind, capacity);
-    b.recordLine = grownCopy(b.recordLine, capacity);
-    b.time = grownCopy(b.time, capacity);
-    b.offsetMinutes = grownCopy(b.offsetMinutes, capacity);
-    b.numbers = grownCopy(b.numbers, capacity * N);
-    b.numberMask = grownCopy(b.numberMask, capacity);
-    b.newPairs = grownCopy(b.newPairs, capacity);
-    b.strings = grownCopy(b.strings, capacity * S);
+    const next = newColumns(capacity, this.sharedColumns);
+    next.textStart.set(b.textStart);
+    next.textEnd.set(b.textEnd);
+    next.kind.set(b.kind);
+    next.recordLine.set(b.recordLine);
+    next.time.set(b.time);
+    next.offsetMinutes.set(b.offsetMinutes);
+    next.numbers.set(b.numbers);
+    next.numberMask.set(b.numberMask);
+    next.newPairs.set(b.newPairs);
+    next.strings.set(b.strings);
+    b.textStart = next.textStart;
+    b.textEnd = next.textEnd;
+    b.kind = next.kind;
+    b.recordLine = next.recordLine;
+    b.time = next.time;
+    b.offsetMinutes = next.offsetMinutes;
+    b.numbers = next.numbers;
+    b.numberMask = next.numberMask;
+    b.newPairs = next.newPairs;
+    b.strings = next.strings;
     this.capacity = capacity;
   }
 
