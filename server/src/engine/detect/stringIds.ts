@@ -61,6 +61,13 @@ export function flatCopy(s: string): string {
  */
 export class StringMemo<T> {
   private readonly byString = new Map<string, T>();
+  /**
+   * The string asked for last and its value: a field often repeats on the next record (a
+   * page's assets share its referrer), and when the records come from a table (a reader
+   * thread's batches) it is the very same string — found without hashing.
+   */
+  private last: string | undefined;
+  private lastValue: T | undefined;
 
   constructor(
     private readonly compute: (s: string) => T,
@@ -68,12 +75,15 @@ export class StringMemo<T> {
   ) {}
 
   get(s: string): T {
+    if (s === this.last) return this.lastValue!;
     let v = this.byString.get(s);
     if (v === undefined) {
       v = this.compute(s);
       if (this.byString.size >= this.cap) this.byString.clear();
       this.byString.set(flatCopy(s), v);
     }
+    this.last = s;
+    this.lastValue = v;
     return v;
   }
 }
