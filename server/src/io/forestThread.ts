@@ -19,10 +19,13 @@ import type { ForestThread, OutlierAnswer, OutlierJob, OutlierNumbers } from '..
 const FOREST_SCRIPT = 'forestWorker.js';
 
 /**
- * Longest wait for an answer. 100K sources take a few tenths of a second; a thread silent for
- * this long is stuck or gone, and the numbers are computed here instead.
+ * Longest wait for an answer, by the size of the job: 1 s, and 0.05 ms more per source above
+ * 20,000 (10,000 sources take ~20 ms, 100,000 a few tenths of a second). A thread silent for
+ * this long is stuck or gone (the editor waits meanwhile), and the numbers are computed here.
  */
-const ANSWER_TIMEOUT_MS = 10_000;
+function answerTimeoutMs(rows: number): number {
+  return Math.max(1000, rows * 0.05);
+}
 
 /** A job is a few MB of shared memory; the computation allocates a few MB more. */
 const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 8 };
@@ -41,6 +44,8 @@ export class ForestWorkerThread implements ForestThread {
   private readonly signal: Int32Array;
   private sent = 0;
   private pending = false;
+  /** Rows of the job handed over last. */
+  private rows = 0;
   private gone = false;
   /** Where a job's raw features are placed for the other thread (grown as populations grow; see shared). */
   private memory: SharedArrayBuffer | undefined;
@@ -49,7 +54,8 @@ export class ForestWorkerThread implements ForestThread {
     private readonly worker: Worker,
     private readonly port: MessagePort,
     signal: SharedArrayBuffer,
-    private readonly timeoutMs: number,
+    /** A fixed timeout (tests), instead of answerTimeoutMs. */
+    private readonly timeoutMs: number | undefined,
   ) {
     this.signal = new Int32Array(signal);
     // Not one of the things a process waits for before exiting.
@@ -69,7 +75,7 @@ export class ForestWorkerThread implements ForestThread {
     const signal = new SharedArrayBuffer(8);
     const data: ForestWorkerData = { port: port2, signal };
     const worker = new Worker(script, { workerData: data, transferList: [port2], resourceLimits: RESOURCE_LIMITS });
-    return new ForestWorkerThread(worker, port1, signal, options.timeoutMs ?? ANSWER_TIMEOUT_MS);
+    return new ForestWorkerThread(worker, port1, signal, options.timeoutMs);
   }
 
   /** Whether the thread has loaded and takes jobs (it says so a few tens of ms after start). */
@@ -83,9 +89,10 @@ export class ForestWorkerThread implements ForestThread {
   }
 
   begin(job: OutlierJob): boolean {
-    // still loading (it takes tens of ms): this finish walks alone
+    // still loading (it takes tens of ms): this finish computes alone
     if (this.pending || !this.ready) return false;
     this.port.postMessage(this.shared(job));
+    this.rows = job.rows;
     this.sent++;
     this.pending = true;
     return true;
@@ -94,7 +101,7 @@ export class ForestWorkerThread implements ForestThread {
   end(): OutlierNumbers | null {
     if (!this.pending) return null;
     this.pending = false;
-    const deadline = performance.now() + this.timeoutMs;
+    const deadline = performance.now() + (this.timeoutMs ?? answerTimeoutMs(this.rows));
     for (;;) {
       const answered = Atomics.load(this.signal, ANSWERS);
       if (answered >= this.sent) break;
