@@ -38,6 +38,9 @@ async function main(): Promise<void> {
   const { page } = workbench;
   const installed = readdirSync(run.extensions).filter((d) => d.startsWith('log-warden.log-warden-'));
   assert.equal(installed.length, 1, `the .vsix is installed: ${readdirSync(run.extensions).join(', ')}`);
+  // the language server's threads: the Isolation Forest's, and the reader of big files for Analyze Log
+  const shipped = readdirSync(path.join(run.extensions, installed[0], 'dist'));
+  for (const thread of ['forestWorker.js', 'parseWorker.js']) assert.ok(shipped.includes(thread), `${thread} is in the .vsix: ${shipped.join(', ')}`);
   step(`installed ${installed[0]} from ${path.basename(VSIX)} (${(statSync(VSIX).size / 1024).toFixed(0)} KB)`);
   await inWorkbench(workbench, 'e2e-99-failure', async () => {
     step('workbench and explorer ready');
