@@ -17,7 +17,8 @@
  * ratios within the run.
  *
  * The editor figure: the language server's DocumentAnalysis on a 200K-line document, then a
- * 1,000-line append to it (which only feeds the new lines to the kept detector state).
+ * 1,000-line append to it (which only feeds the new lines to the kept detector state), in
+ * EDITOR_RUNS_PER_ROUND child processes a round; medians over all of them.
  *
  * The input files are generated once into .bench/ (git-ignored) and reused.
  */
@@ -35,6 +36,11 @@ const CLI = path.join(ROOT, 'dist', 'cli.js');
 const FLOOR = path.join(ROOT, 'dist', 'bench-floor.js');
 const EDITOR_LINES = 200_000;
 const APPEND_LINES = 1_000;
+/**
+ * Editor children per round: one child's first append varies ±15% from run to run, and the
+ * figure sits near its goal, so the median is taken over more of them.
+ */
+const EDITOR_RUNS_PER_ROUND = 3;
 
 type Tool = 'floor' | 'logwarden' | 'goaccess';
 
@@ -113,7 +119,7 @@ function main(): void {
       job.walls.push(wall);
       if (rss !== undefined) job.rss.push(rss);
     }
-    if (!values['no-editor']) editorRuns.push(editorChild(combined.path));
+    if (!values['no-editor']) for (let k = 0; k < EDITOR_RUNS_PER_ROUND; k++) editorRuns.push(editorChild(combined.path));
   }
 
   say('');
@@ -157,7 +163,8 @@ function main(): void {
     say('');
     say(`Editor (DocumentAnalysis, ${EDITOR_LINES.toLocaleString('en-US')}-line document, medians of ${editorRuns.length}):`);
     say(`  full analysis ${full.toFixed(0)} ms; ${APPEND_LINES.toLocaleString('en-US')}-line append ${append.toFixed(1)} ms` + ` (incremental: ${editorRuns.every((e) => e.appendWasIncremental) ? 'yes' : 'NO'})`);
-    say(`  append / full analysis = ${((100 * append) / full).toFixed(1)}%  (goal ≤ 5%)`);
+    const ratios = editorRuns.map((e) => (100 * e.appendMs) / e.fullMs).sort((a, b) => a - b);
+    say(`  append / full analysis = ${((100 * append) / full).toFixed(1)}%  (goal ≤ 5%; runs ${ratios[0].toFixed(1)}–${ratios[ratios.length - 1].toFixed(1)}%)`);
     say(`  each later ${APPEND_LINES.toLocaleString('en-US')}-line append (a log that keeps growing; median) ${later.toFixed(1)} ms = ${((100 * later) / full).toFixed(1)}% of the full analysis`);
     say(`  append / CLI on the same 200K lines (${cli.toFixed(0)} ms) = ${((100 * append) / cli).toFixed(1)}%;  full / CLI = ${(full / cli).toFixed(2)}`);
   }
