@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { analyzeText } from '../../../server/src/engine/analyzer';
 import { resolveConfig } from '../../../server/src/engine/config';
 import { mulberry32 } from '../../../server/src/engine/detect/isolationForest';
-import { outlierNumbers, type ForestThread, type OutlierJob, type OutlierNumbers } from '../../../server/src/engine/detect/outlierScores';
+import { forestScores, type ForestScores, type ForestThread, type OutlierJob } from '../../../server/src/engine/detect/outlierScores';
 import type { FileReport } from '../../../server/src/engine/model';
 
 /**
- * ml-outlier hands its numbers to a second thread at the start of a finish and collects them
- * at its turn. Here the "thread" is a double in this thread that computes them with the same
+ * ml-outlier hands its forest to a second thread at the start of a finish and collects the
+ * scores at its turn. Here the "thread" is a double in this thread that computes them with the same
  * function when asked for the answer; the real one is tested in test/unit/io.
  */
 class ThreadInProcess implements ForestThread {
@@ -19,8 +19,8 @@ class ThreadInProcess implements ForestThread {
     this.jobs.push({ ...job, raw: job.raw.slice() });
     return true;
   }
-  end(): OutlierNumbers | null {
-    return this.answer === 'fail' ? null : outlierNumbers(this.jobs[this.jobs.length - 1]);
+  end(): ForestScores | null {
+    return this.answer === 'fail' ? null : forestScores(this.jobs[this.jobs.length - 1]);
   }
 }
 
@@ -59,7 +59,7 @@ describe('ml-outlier on a second thread', function () {
     assert.ok(outliersOf(alone).length >= 10, `${outliersOf(alone).length} outliers`);
   });
 
-  it('computes the numbers itself when the thread fails or is busy', () => {
+  it('computes the scores itself when the thread fails or is busy', () => {
     for (const answer of ['fail', 'refuse'] as const) {
       const both = analyzeText(text, { ...options, forestThread: new ThreadInProcess(answer) });
       assert.deepEqual({ ...both, durationMs: 0 }, { ...alone, durationMs: 0 }, answer);

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { mulberry32 } from '../../../server/src/engine/detect/isolationForest';
-import { outlierNumbers, WIDTH, type OutlierJob } from '../../../server/src/engine/detect/outlierScores';
+import { forestScores, WIDTH, type OutlierJob } from '../../../server/src/engine/detect/outlierScores';
 import { ForestWorkerThread } from '../../../server/src/io/forestThread';
 
 /**
@@ -34,9 +34,9 @@ const job = (): OutlierJob => ({ raw: population(rows), rows, trees: 100, sample
 
 describe('the forest thread (worker)', function () {
   this.timeout(60_000);
-  const here = outlierNumbers(job());
+  const here = forestScores(job());
 
-  it('computes the same numbers as this thread, job after job, and leaves the caller\'s features alone', async () => {
+  it('computes the same scores as this thread, job after job, and leaves the caller\'s features alone', async () => {
     const thread = ForestWorkerThread.start({ script: SCRIPT });
     assert.ok(thread, `${SCRIPT} is built`);
     try {

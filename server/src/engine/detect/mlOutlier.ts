@@ -21,7 +21,7 @@ import { formatNumber, makeFinding } from '../score';
 import type { Detector, DetectorContext, DetectorFactory } from './types';
 import { averagePathLength } from './isolationForest';
 import { formatBytes } from './dataExfiltration';
-import { FEATURES, outlierNumbers, rawMatrixInto, WIDTH, zRowInto, type FeatureKind, type ForestThread, type OutlierJob, type OutlierNumbers } from './outlierScores';
+import { FEATURES, forestScores, outlierNumbers, outlierStatistics, rawMatrixInto, WIDTH, zRowInto, type FeatureKind, type ForestThread, type OutlierJob, type OutlierNumbers } from './outlierScores';
 
 /** Features named in the message. */
 const EXPLAINED_FEATURES = 3;
@@ -61,8 +61,12 @@ export const createMlOutlierDetector: DetectorFactory = (): Detector => {
       const ids = taken ? taken.ids : ctx.profiles.httpFigures().ids;
       if (ids.length < Math.max(3, settings.minSources)) return [];
       const raw = taken ? taken.raw : rawMatrixOf(ctx, ids);
-      // the thread's numbers, or (no thread, or it failed) the same numbers computed here
-      const numbers = taken?.thread.end() ?? outlierNumbers(jobOf(ctx, raw.slice(), ids.length));
+      // the statistics here while the thread scores; its scores, or (no thread, or it failed) the same scores computed here
+      let numbers: OutlierNumbers;
+      if (taken) {
+        const statistics = outlierStatistics(raw, ids.length);
+        numbers = { ...statistics, ...(taken.thread.end() ?? forestScores(jobOf(ctx, raw.slice(), ids.length))) };
+      } else numbers = outlierNumbers(jobOf(ctx, raw.slice(), ids.length));
       return findingsOf(ctx, ids, raw, numbers);
     },
   };

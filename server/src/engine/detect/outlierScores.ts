@@ -1,14 +1,15 @@
 /**
  * ml-outlier's numbers: the per-source feature vectors, their population statistics and their
- * Isolation Forest scores. `outlierNumbers` is a pure function of the raw features and the
- * settings, so a second thread (ForestThread, io/forestThread.ts) can compute it while this
- * one finishes the other detectors; the answer is the same on either thread, to the bit.
+ * Isolation Forest scores. Both are pure functions of the raw features and the settings, so a
+ * second thread (ForestThread, io/forestThread.ts) can compute the scores while this one
+ * finishes the other detectors and computes the statistics; the answer is the same on either
+ * thread, to the bit.
  *
  * The vectors: requests, rate (requests per minute over the active span, at least one minute),
  * distinct paths, 4xx share, 5xx share, bytes total, bytes max, distinct user agents,
- * off-hours share, POST share. Counts are log1p-scaled (they span orders of magnitude), then
- * every feature is turned into a robust z against the population (median and 1.4826·MAD,
- * floors ln 2 for log-counts and 0.05 for shares; robustStats.ts).
+ * off-hours share, POST share. Counts are log1p-scaled (they span orders of magnitude); the
+ * forest works on these. Messages explain a source by its robust z against the population
+ * (median and 1.4826·MAD, floors ln 2 for log-counts and 0.05 for shares; robustStats.ts).
  */
 import type { ProfileFigures } from './sourceProfiles';
 import { LOG_COUNT_FLOOR, logCount, robustScaleInPlace } from './robustStats';
@@ -57,12 +58,17 @@ export interface OutlierJob {
   minScore: number;
 }
 
-export interface OutlierNumbers {
+/** The population's statistics, for the explanations (robust z of a source's features). */
+export interface OutlierStatistics {
   /** Per feature: the population's median of the raw values (what messages quote). */
   medians: Float64Array;
   /** Per feature: center and σ of the scaled values (robust z = (scaled − center) / σ). */
   centers: Float64Array;
   sigmas: Float64Array;
+}
+
+/** The Isolation Forest's verdict on each row. */
+export interface ForestScores {
   /** Per row: Isolation Forest score and mean path length (NaN: surely below minScore). */
   scores: Float64Array;
   pathLengths: Float64Array;
@@ -70,21 +76,23 @@ export interface OutlierNumbers {
   sampleSize: number;
 }
 
+export type OutlierNumbers = OutlierStatistics & ForestScores;
+
 /**
- * A second thread that computes outlierNumbers (io/forestThread.ts): `begin` at the start of
- * an analysis' finish, `end` when ml-outlier's turn comes, the other detectors' finish in
- * between.
+ * A second thread that computes the forest's scores (io/forestThread.ts): `begin` at the start
+ * of an analysis' finish, `end` when ml-outlier's turn comes, the other detectors' finish and
+ * the population's statistics in between.
  */
 export interface ForestThread {
   /** Hands the job over (the thread copies what it needs); false when it cannot take one now. */
   begin(job: OutlierJob): boolean;
-  /** The numbers, once they are there; null when the thread failed (compute them here then). */
-  end(): OutlierNumbers | null;
+  /** The scores, once they are there; null when the thread failed (compute them here then). */
+  end(): ForestScores | null;
 }
 
 /** The forest thread's answer to an OutlierJob. */
 export interface OutlierAnswer {
-  numbers: OutlierNumbers | null;
+  scores: ForestScores | null;
   error?: string;
 }
 
@@ -114,8 +122,17 @@ export function rawMatrixInto(matrix: Float64Array, figures: ProfileFigures, ids
 }
 
 /**
- * The job's statistics and scores. Turns `job.raw` into robust z in place (hand it a copy to
- * keep the raw values).
+ * The job's statistics and scores (forestScores turns `job.raw` into scaled features in
+ * place: hand it a copy to keep the raw values).
+ */
+export function outlierNumbers(job: OutlierJob): OutlierNumbers {
+  const statistics = outlierStatistics(job.raw, job.rows);
+  return { ...statistics, ...forestScores(job) };
+}
+
+/**
+ * The medians of the raw features, and the robust center and σ of the scaled ones; `raw` is
+ * left as it is.
  *
  * One row-major matrix (an array per source would be a hundred thousand small objects); the
  * statistics work on one column copied out at a time. Each pass is a loop over rows in a
@@ -124,30 +141,38 @@ export function rawMatrixInto(matrix: Float64Array, figures: ProfileFigures, ids
  * optimised code has not seen yet makes it bail out (see also toAbsoluteDeviations in
  * robustStats.ts).
  */
-export function outlierNumbers(job: OutlierJob): OutlierNumbers {
-  const matrix = job.raw;
-  const n = job.rows;
-  const column = new Float64Array(n);
+export function outlierStatistics(raw: Float64Array, rows: number): OutlierStatistics {
+  const column = new Float64Array(rows);
   const medians = new Float64Array(WIDTH);
-  for (let c = 0; c < WIDTH; c++) {
-    columnInto(column, matrix, c);
-    medians[c] = medianInPlace(column);
-  }
-  scaleMatrix(matrix);
   const centers = new Float64Array(WIDTH);
   const sigmas = new Float64Array(WIDTH);
   for (let c = 0; c < WIDTH; c++) {
-    columnInto(column, matrix, c);
+    columnInto(column, raw, c);
+    medians[c] = medianInPlace(column);
+    columnInto(column, raw, c);
+    scaleColumn(column, LOG_SCALED[c]);
     const scale = robustScaleInPlace(column, SPREAD_FLOORS[c]);
     centers[c] = scale.median;
     sigmas[c] = scale.sigma;
   }
-  zMatrix(matrix, centers, sigmas);
-  const result = isolationScoresOfMatrix(matrix, n, WIDTH, { trees: job.trees, sampleSize: job.sampleSize, seed: job.seed, minScore: job.minScore });
-  return { medians, centers, sigmas, scores: result.scores, pathLengths: result.pathLengths, sampleSize: result.sampleSize };
+  return { medians, centers, sigmas };
 }
 
-/** Row i's robust z from its raw features, as outlierNumbers computes them (the same operations). */
+/**
+ * The Isolation Forest's scores of the job's rows, on their scaled features (counts, bytes and
+ * rates in logs, shares as they are; `job.raw` is scaled in place). The forest needs no z:
+ * a split is drawn uniformly between a column's least and greatest value, so shifting and
+ * stretching a column gives the same trees. That is why it can run on a second thread while
+ * this one computes the statistics.
+ */
+export function forestScores(job: OutlierJob): ForestScores {
+  const matrix = job.raw;
+  scaleMatrix(matrix);
+  const result = isolationScoresOfMatrix(matrix, job.rows, WIDTH, { trees: job.trees, sampleSize: job.sampleSize, seed: job.seed, minScore: job.minScore });
+  return { scores: result.scores, pathLengths: result.pathLengths, sampleSize: result.sampleSize };
+}
+
+/** Row i's robust z: its raw features scaled, against the population's center and σ. */
 export function zRowInto(raw: Float64Array, i: number, numbers: OutlierNumbers, out: Float64Array): void {
   const o = i * WIDTH;
   for (let c = 0; c < WIDTH; c++) {
@@ -168,9 +193,8 @@ function scaleMatrix(matrix: Float64Array): void {
   }
 }
 
-/** Each scaled value to its robust z, (x − center) / σ of its column (as robustZ computes it). */
-function zMatrix(matrix: Float64Array, centers: Float64Array, sigmas: Float64Array): void {
-  for (let o = 0; o < matrix.length; o += WIDTH) {
-    for (let c = 0; c < WIDTH; c++) matrix[o + c] = (matrix[o + c] - centers[c]) / sigmas[c];
-  }
+/** A column's values to ln(1 + x) when `logScaled` is 1 (as scaleMatrix does). */
+function scaleColumn(column: Float64Array, logScaled: number): void {
+  if (logScaled !== 1) return;
+  for (let i = 0; i < column.length; i++) column[i] = logCount(column[i]);
 }
