@@ -136,10 +136,10 @@ export function outlierNumbers(job: OutlierJob): OutlierNumbers {
  *
  * One row-major matrix (an array per source would be a hundred thousand small objects); the
  * statistics work on one column copied out at a time. Each pass is a loop over rows in a
- * function of its own and handles every feature alike (no branch on the kind of feature, no
- * function per feature): this code runs once per analysis, and a branch or target that its
- * optimised code has not seen yet makes it bail out (see also toAbsoluteDeviations in
- * robustStats.ts).
+ * function of its own and handles every feature alike (no branch on the kind of feature in
+ * a loop, no function per feature): this code runs once per analysis, and a branch or target
+ * that its optimised code has not seen yet makes it bail out (see also toAbsoluteDeviations
+ * in robustStats.ts).
  */
 export function outlierStatistics(raw: Float64Array, rows: number): OutlierStatistics {
   const column = new Float64Array(rows);
