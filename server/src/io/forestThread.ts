@@ -2,10 +2,9 @@
  * The Isolation Forest's second thread (ForestThread; the thread runs forestWorker.ts): at the
  * start of each finish, ml-outlier hands it the sources' raw features; it computes their
  * Isolation Forest scores while the analysing thread finishes the other detectors and
- * computes the population's statistics. The finish
- * stays synchronous: when ml-outlier's turn comes, the analysing thread blocks on a shared
- * counter (Atomics.wait) until the answer is posted, then takes it off the port
- * (receiveMessageOnPort) — no event loop turn in between.
+ * computes the population's statistics. The finish stays synchronous: when ml-outlier's turn
+ * comes, the analysing thread blocks on a shared counter (Atomics.wait) until the answer is
+ * posted, then takes it off the port (receiveMessageOnPort) — no event loop turn in between.
  *
  * Started once by the language server (and the bench's editor figure, as the server has it)
  * and kept; it holds nothing between jobs. A thread that does not answer in time is stopped
@@ -141,7 +140,6 @@ export class ForestWorkerThread implements ForestThread {
     void this.worker.terminate();
   }
 }
-
 
 /**
  * Raw features of a made-up population: counts, rates and bytes spread over orders of

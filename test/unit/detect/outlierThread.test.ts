@@ -7,8 +7,8 @@ import type { FileReport } from '../../../server/src/engine/model';
 
 /**
  * ml-outlier hands its forest to a second thread at the start of a finish and collects the
- * scores at its turn. Here the "thread" is a double in this thread that computes them with the same
- * function when asked for the answer; the real one is tested in test/unit/io.
+ * scores at its turn. Here the "thread" is a double in this thread that computes them with the
+ * same function when asked for the answer; the real one is tested in test/unit/io.
  */
 class ThreadInProcess implements ForestThread {
   jobs: OutlierJob[] = [];

@@ -61,7 +61,8 @@ export const createMlOutlierDetector: DetectorFactory = (): Detector => {
       const ids = taken ? taken.ids : ctx.profiles.httpFigures().ids;
       if (ids.length < Math.max(3, settings.minSources)) return [];
       const raw = taken ? taken.raw : rawMatrixOf(ctx, ids);
-      // the statistics here while the thread scores; its scores, or (no thread, or it failed) the same scores computed here
+      // The statistics here while the thread scores; its scores, or (it failed) the same
+      // scores computed here. Without a thread, both here.
       let numbers: OutlierNumbers;
       if (taken) {
         const statistics = outlierStatistics(raw, ids.length);
