@@ -12,6 +12,9 @@
  * (b) `node dist/cli.js analyze --format json FILE > /dev/null`: every rule, Isolation Forest
  *     included;
  * (c) GoAccess on the same file, JSON report, when `goaccess` is on the PATH.
+ * Also (b) with every rule turned off in a settings file, on the 1M-line combined log: the
+ * reading, parsing and per-source profiles alone — what the rules and findings add is the
+ * difference to (b).
  * Times are wall-clock medians measured here; peak RSS comes from /usr/bin/time. Other work
  * on the machine moves all three alike, which is why they are interleaved and compared as
  * ratios within the run.
@@ -29,6 +32,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AUTH_1M, COMBINED_1M, COMBINED_5M, ensureFile, ensureHead, type CorpusFile } from './corpus';
 import { runEditorFigure, type EditorFigure } from './editorFigure';
+import { RULE_IDS } from '../server/src/engine/rules';
 
 const ROOT = path.resolve(__dirname, '..');
 const BENCH_DIR = path.join(ROOT, '.bench');
@@ -42,7 +46,7 @@ const APPEND_LINES = 1_000;
  */
 const EDITOR_RUNS_PER_ROUND = 3;
 
-type Tool = 'floor' | 'logwarden' | 'goaccess';
+type Tool = 'floor' | 'logwarden' | 'rules-off' | 'goaccess';
 
 interface Job {
   label: string;
@@ -103,6 +107,7 @@ function main(): void {
     }
   };
   addFile(combined, true);
+  add(combined.name, 'rules-off', combined, process.execPath, [CLI, 'analyze', '--format', 'json', '--config', rulesOffSettings(), combined.path]);
   addFile(auth, false);
   const doc200k = { name: 'combined-200k.log', path: editorDoc, lines: EDITOR_LINES, bytes: fs.statSync(editorDoc).size };
   if (!values['no-editor']) add(doc200k.name, 'logwarden', doc200k, process.execPath, [CLI, 'analyze', '--format', 'json', editorDoc]);
@@ -152,6 +157,11 @@ function main(): void {
     let line = `${pad(file.name, 20)} logwarden/floor (b/a) = ${ab.toFixed(2)}  (goal ≤ 1.00)`;
     if (ga) line += `   goaccess/logwarden (c/b) = ${(median(ga.walls) / median(lw.walls)).toFixed(1)}×  (goal ≥ 10×)`;
     say(line);
+    const off = of('rules-off');
+    if (off) {
+      const m = median(off.walls);
+      say(`${pad('', 20)} every rule off: ${m.toFixed(2)} s = ${(m / median(floor.walls)).toFixed(2)}× the floor; the rules and their findings add ${(median(lw.walls) - m).toFixed(2)} s`);
+    }
   }
 
   if (editorRuns.length > 0) {
@@ -193,6 +203,14 @@ function main(): void {
     }
     say(ok ? '  every injected attack source is found in both files' : '  SOME INJECTED ATTACK SOURCES WERE MISSED');
   }
+}
+
+/** A settings file (in .bench/) that turns every rule off. */
+function rulesOffSettings(): string {
+  const file = path.join(BENCH_DIR, 'rules-off.json');
+  const rules = Object.fromEntries(RULE_IDS.map((rule) => [rule, { enabled: false }]));
+  fs.writeFileSync(file, JSON.stringify({ rules }, null, 2) + '\n');
+  return file;
 }
 
 /** Runs one command (output discarded); wall time from here, peak RSS from /usr/bin/time. */
