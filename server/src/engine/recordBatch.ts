@@ -183,8 +183,13 @@ class WriterTable {
 
   /** The id of the ASCII bytes[start, end): a string is made only when the value is new (or not indexed). */
   idOfBytes(bytes: Uint8Array & AsciiBytes, start: number, end: number): number {
-    const id = this.byBytes.find(bytes, start, end);
-    return id >= 0 ? id : this.id(bytes.latin1Slice(start, end));
+    // a repeating value (the method) is most often the last one: compared before hashing
+    const last = this.last;
+    if (last >= 0 && this.byBytes.holds(last, bytes, start, end)) return last;
+    let id = this.byBytes.find(bytes, start, end);
+    if (id < 0) id = this.id(bytes.latin1Slice(start, end));
+    if (this.repeats) this.last = id;
+    return id;
   }
 
   /** True when `id`'s value is bytes[start, end) (false also when that is not known from bytes). */
