@@ -186,8 +186,9 @@ class WriterTable {
     // a repeating value (the method) is most often the last one: compared before hashing
     const last = this.last;
     if (last >= 0 && this.byBytes.holds(last, bytes, start, end)) return last;
-    let id = this.byBytes.find(bytes, start, end);
-    if (id < 0) id = this.id(bytes.latin1Slice(start, end));
+    const id = this.byBytes.find(bytes, start, end);
+    // (`id` remembers a new value as the last one itself)
+    if (id < 0) return this.id(bytes.latin1Slice(start, end));
     if (this.repeats) this.last = id;
     return id;
   }
