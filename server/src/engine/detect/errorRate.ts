@@ -23,6 +23,7 @@ import type { Finding, LogRecord } from '../model';
 import { formatNumber, makeFinding, saturate } from '../score';
 import type { Detector, DetectorContext, DetectorFactory } from './types';
 import { copyString } from './stringIds';
+import type { SourceProfile } from './sourceProfiles';
 import { median, robustScale, robustZ } from './robustStats';
 
 const MIN_POPULATION = 5;
@@ -81,60 +82,68 @@ export const createErrorRateDetector: DetectorFactory = (): Detector => {
       if (z < zThreshold) continue;
       const p = ctx.profiles.profile(id);
       if (ctx.isAllowed(p.source)) continue;
-      const trail = trails.get(p.source);
-      const failingPaths = trail?.paths.size ?? 0;
-      const confidence =
-        0.1 +
-        0.2 * saturate((ratio - minRatio) / Math.max(1e-9, 1 - minRatio), 0.5) +
-        0.15 * saturate(z - zThreshold, zThreshold) +
-        0.25 * saturate(Math.log2(p.requests / minRequests), 2) +
-        0.3 * saturate(failingPaths - 1, 10);
-      const lines = trail && trail.lines.length > 0 ? trail.lines : p.lines;
-      const split =
-        p.status4xx > 0 && p.status5xx > 0
-          ? ` (${formatNumber(p.status4xx)} 4xx, ${formatNumber(p.status5xx)} 5xx)`
-          : '';
-      const pathsText =
-        failingPaths >= ERROR_PATHS_CAP
-          ? `${ERROR_PATHS_CAP}+ distinct paths failed`
-          : failingPaths === 1
-            ? 'all on one path'
-            : `${failingPaths} distinct paths failed`;
-      out.push(
-        makeFinding(
-          {
-            rule: 'error-rate',
-            title: `High error rate for ${p.source}`,
-            confidence,
-            source: p.source,
-            primaryLine: lines[0],
-            evidenceLines: lines,
-            message:
-              `${percent(ratio)} of ${formatNumber(p.requests)} requests from ${p.source} answered 4xx/5xx${split} ` +
-              `(population median ${percent(medianRatio)}, z = ${z.toFixed(1)}; ${pathsText}); ` +
-              `threshold ≥ ${percent(minRatio)} of ≥ ${minRequests} requests and z ≥ ${zThreshold}`,
-            evidence: {
-              requests: p.requests,
-              errors,
-              status4xx: p.status4xx,
-              status5xx: p.status5xx,
-              ratio: Math.round(ratio * 1000) / 1000,
-              medianRatio: Math.round(medianRatio * 1000) / 1000,
-              z: Math.round(z * 100) / 100,
-              failingPaths,
-              population: ratios.length,
-            },
-          },
-          ctx.file,
-          ctx.config.maxEvidenceLines,
-        ),
-      );
+      out.push(errorRateFinding(p, trails.get(p.source), ratio, z, medianRatio, ratios.length, ctx));
     }
     return out;
   }
 
   return { rule: 'error-rate', observe, finish };
 };
+
+/**
+ * The finding of a source past the thresholds. Out of finish's loop: that loop runs over every
+ * source and is compiled while it runs; with this code inside, each compile took ~10 ms of the
+ * other core, in every append of a 200K-line document.
+ */
+function errorRateFinding(p: SourceProfile, trail: ErrorTrail | undefined, ratio: number, z: number, medianRatio: number, population: number, ctx: DetectorContext): Finding {
+  const { minRequests, minRatio, zThreshold } = ctx.config.rules['error-rate'];
+  const errors = p.status4xx + p.status5xx;
+  const failingPaths = trail?.paths.size ?? 0;
+  const confidence =
+    0.1 +
+    0.2 * saturate((ratio - minRatio) / Math.max(1e-9, 1 - minRatio), 0.5) +
+    0.15 * saturate(z - zThreshold, zThreshold) +
+    0.25 * saturate(Math.log2(p.requests / minRequests), 2) +
+    0.3 * saturate(failingPaths - 1, 10);
+  const lines = trail && trail.lines.length > 0 ? trail.lines : p.lines;
+  const split =
+    p.status4xx > 0 && p.status5xx > 0
+      ? ` (${formatNumber(p.status4xx)} 4xx, ${formatNumber(p.status5xx)} 5xx)`
+      : '';
+  const pathsText =
+    failingPaths >= ERROR_PATHS_CAP
+      ? `${ERROR_PATHS_CAP}+ distinct paths failed`
+      : failingPaths === 1
+        ? 'all on one path'
+        : `${failingPaths} distinct paths failed`;
+  return makeFinding(
+    {
+      rule: 'error-rate',
+      title: `High error rate for ${p.source}`,
+      confidence,
+      source: p.source,
+      primaryLine: lines[0],
+      evidenceLines: lines,
+      message:
+        `${percent(ratio)} of ${formatNumber(p.requests)} requests from ${p.source} answered 4xx/5xx${split} ` +
+        `(population median ${percent(medianRatio)}, z = ${z.toFixed(1)}; ${pathsText}); ` +
+        `threshold ≥ ${percent(minRatio)} of ≥ ${minRequests} requests and z ≥ ${zThreshold}`,
+      evidence: {
+        requests: p.requests,
+        errors,
+        status4xx: p.status4xx,
+        status5xx: p.status5xx,
+        ratio: Math.round(ratio * 1000) / 1000,
+        medianRatio: Math.round(medianRatio * 1000) / 1000,
+        z: Math.round(z * 100) / 100,
+        failingPaths,
+        population,
+      },
+    },
+    ctx.file,
+    ctx.config.maxEvidenceLines,
+  );
+}
 
 function percent(x: number): string {
   const p = x * 100;

@@ -207,8 +207,6 @@ function assessPopulation(population: VolumePopulation, layer: 'http' | 'firewal
   let medianCount = NaN;
   let medianPeak = NaN;
 
-  const unit = layer === 'http' ? 'requests' : 'packets';
-  const targetUnit = layer === 'http' ? 'path' : 'port';
   const out: Finding[] = [];
   for (let i = 0; i < n; i++) {
     if (population.count[i] < minRequests) continue;
@@ -221,67 +219,87 @@ function assessPopulation(population: VolumePopulation, layer: 'http' | 'firewal
       medianCount = median(population.count);
       medianPeak = median(population.peak);
     }
-
-    const spanMs = Number.isFinite(p.firstTime) ? p.lastTime - p.firstTime : 0;
-    const meanPerMinute = p.count / Math.max(1, spanMs / 60_000);
-    const steady = spanMs >= STEADY_MIN_SPAN_MS && p.peakPerMinute <= STEADY_MAX_BURST * meanPerMinute;
-    const perTarget = p.count / Math.max(1, p.distinctTargets);
-    const share = p.count / total;
-
-    const repetition = 0.35 * saturate(Math.log2(perTarget) - 1, 3);
-    const shareTerm = 0.15 * saturate(share, 0.1);
-    let confidence = timed
-      ? 0.1 +
-        0.3 * saturate(zPeak - zThreshold, 2 * zThreshold) +
-        0.1 * Math.min(1, Math.max(0, zCount / zThreshold)) +
-        repetition +
-        shareTerm
-      : 0.1 + 0.4 * saturate(zCount - zThreshold, 2 * zThreshold) + repetition + shareTerm;
-    if (!timed) confidence = Math.min(confidence, UNTIMED_CAP);
-    if (steady) confidence = Math.min(confidence, STEADY_CAP);
-
-    const peakText = timed ? ` (peak ${fmt(p.peakPerMinute)}/min)` : '';
-    const zText = timed
-      ? `z = ${zCount.toFixed(1)}; peak z = ${zPeak.toFixed(1)} vs a median peak of ${fmt(medianPeak)}/min`
-      : `z = ${zCount.toFixed(1)}; no timestamps, so no rate`;
-    const steadyText = steady
-      ? `; an even pace for ${formatDuration(spanMs / 1000)} (busiest minute ≤ ${STEADY_MAX_BURST}× its mean): automation rather than a flood`
-      : '';
-    out.push(
-      makeFinding(
-        {
-          rule: 'high-volume',
-          title: layer === 'http' ? `High request volume from ${p.source}` : `High packet volume from ${p.source}`,
-          confidence,
-          attack: layer === 'http' ? ['T1499.002'] : ['T1498'],
-          source: p.source,
-          primaryLine: timed ? p.peakLine : p.lines[0] ?? p.peakLine,
-          evidenceLines: p.lines,
-          message:
-            `${fmt(p.count)} ${unit} from ${p.source}${peakText} vs a median of ${fmt(medianCount)} ` +
-            `(${zText}); threshold z ≥ ${zThreshold}${steadyText}`,
-          evidence: {
-            layer,
-            [unit]: p.count,
-            peakPerMinute: p.peakPerMinute,
-            medianCount,
-            medianPeakPerMinute: medianPeak,
-            zCount: round2(zCount),
-            zPeak: round2(zPeak),
-            meanPerMinute: round2(meanPerMinute),
-            spanSeconds: Math.round(spanMs / 1000),
-            [`${unit}Per${targetUnit === 'path' ? 'Path' : 'Port'}`]: round2(perTarget),
-            share: round2(share),
-            steady,
-            population: n,
-          },
-        },
-        ctx.file,
-        ctx.config.maxEvidenceLines,
-      ),
-    );
+    out.push(volumeFinding(p, zCount, zPeak, { layer, n, total, timed, medianCount, medianPeak }, ctx));
   }
   return out;
+}
+
+/** What a finding says of the population it stands out from. */
+interface PopulationFigures {
+  layer: 'http' | 'firewall';
+  n: number;
+  total: number;
+  timed: boolean;
+  medianCount: number;
+  medianPeak: number;
+}
+
+/**
+ * The finding of a source past the thresholds. Out of assessPopulation's loop: that loop runs
+ * over every source and is compiled while it runs; with this code inside, each compile took
+ * ~15 ms of the other core, in every append of a 200K-line document.
+ */
+function volumeFinding(p: VolumeView, zCount: number, zPeak: number, figures: PopulationFigures, ctx: DetectorContext): Finding {
+  const { zThreshold } = ctx.config.rules['high-volume'];
+  const { layer, n, total, timed, medianCount, medianPeak } = figures;
+  const unit = layer === 'http' ? 'requests' : 'packets';
+  const targetUnit = layer === 'http' ? 'path' : 'port';
+  const spanMs = Number.isFinite(p.firstTime) ? p.lastTime - p.firstTime : 0;
+  const meanPerMinute = p.count / Math.max(1, spanMs / 60_000);
+  const steady = spanMs >= STEADY_MIN_SPAN_MS && p.peakPerMinute <= STEADY_MAX_BURST * meanPerMinute;
+  const perTarget = p.count / Math.max(1, p.distinctTargets);
+  const share = p.count / total;
+
+  const repetition = 0.35 * saturate(Math.log2(perTarget) - 1, 3);
+  const shareTerm = 0.15 * saturate(share, 0.1);
+  let confidence = timed
+    ? 0.1 +
+      0.3 * saturate(zPeak - zThreshold, 2 * zThreshold) +
+      0.1 * Math.min(1, Math.max(0, zCount / zThreshold)) +
+      repetition +
+      shareTerm
+    : 0.1 + 0.4 * saturate(zCount - zThreshold, 2 * zThreshold) + repetition + shareTerm;
+  if (!timed) confidence = Math.min(confidence, UNTIMED_CAP);
+  if (steady) confidence = Math.min(confidence, STEADY_CAP);
+
+  const peakText = timed ? ` (peak ${fmt(p.peakPerMinute)}/min)` : '';
+  const zText = timed
+    ? `z = ${zCount.toFixed(1)}; peak z = ${zPeak.toFixed(1)} vs a median peak of ${fmt(medianPeak)}/min`
+    : `z = ${zCount.toFixed(1)}; no timestamps, so no rate`;
+  const steadyText = steady
+    ? `; an even pace for ${formatDuration(spanMs / 1000)} (busiest minute ≤ ${STEADY_MAX_BURST}× its mean): automation rather than a flood`
+    : '';
+  return makeFinding(
+    {
+      rule: 'high-volume',
+      title: layer === 'http' ? `High request volume from ${p.source}` : `High packet volume from ${p.source}`,
+      confidence,
+      attack: layer === 'http' ? ['T1499.002'] : ['T1498'],
+      source: p.source,
+      primaryLine: timed ? p.peakLine : p.lines[0] ?? p.peakLine,
+      evidenceLines: p.lines,
+      message:
+        `${fmt(p.count)} ${unit} from ${p.source}${peakText} vs a median of ${fmt(medianCount)} ` +
+        `(${zText}); threshold z ≥ ${zThreshold}${steadyText}`,
+      evidence: {
+        layer,
+        [unit]: p.count,
+        peakPerMinute: p.peakPerMinute,
+        medianCount,
+        medianPeakPerMinute: medianPeak,
+        zCount: round2(zCount),
+        zPeak: round2(zPeak),
+        meanPerMinute: round2(meanPerMinute),
+        spanSeconds: Math.round(spanMs / 1000),
+        [`${unit}Per${targetUnit === 'path' ? 'Path' : 'Port'}`]: round2(perTarget),
+        share: round2(share),
+        steady,
+        population: n,
+      },
+    },
+    ctx.file,
+    ctx.config.maxEvidenceLines,
+  );
 }
 
 function fmt(x: number): string {

@@ -127,7 +127,23 @@ export function rawMatrixInto(matrix: Float64Array, figures: ProfileFigures, ids
  */
 export function outlierNumbers(job: OutlierJob): OutlierNumbers {
   const statistics = outlierStatistics(job.raw, job.rows);
-  return { ...statistics, ...forestScores(job) };
+  return numbersOf(statistics, forestScores(job));
+}
+
+/**
+ * The statistics and the scores in one object of one shape, whether the scores were computed
+ * here or came from the forest thread (spread, the two made objects of two shapes, and V8
+ * threw away ml-outlier's compiled findings code at an editor's append).
+ */
+export function numbersOf(statistics: OutlierStatistics, forest: ForestScores): OutlierNumbers {
+  return {
+    medians: statistics.medians,
+    centers: statistics.centers,
+    sigmas: statistics.sigmas,
+    scores: forest.scores,
+    pathLengths: forest.pathLengths,
+    sampleSize: forest.sampleSize,
+  };
 }
 
 /**
