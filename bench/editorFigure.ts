@@ -46,7 +46,10 @@ function headLines(file: string, count: number): string[] {
 }
 
 export async function runEditorFigure(file: string, lines: number, appended: number): Promise<EditorFigure> {
-  const all = headLines(file, lines + appended * (1 + LATER_APPENDS));
+  const needed = lines + appended * (1 + LATER_APPENDS);
+  const all = headLines(file, needed);
+  // a shorter file would give appends of blank lines, timed as if they were the real thing
+  if (all.length < needed) throw new Error(`${file}: ${all.length} lines; the editor figure needs ${needed}`);
   const config = resolveConfig(undefined);
   const referenceTime = fs.statSync(file).mtimeMs;
   // As the language server has it: started with the server, so started and warmed up long
