@@ -92,8 +92,8 @@ export const createErrorRateDetector: DetectorFactory = (): Detector => {
 
 /**
  * The finding of a source past the thresholds. Out of finish's loop: that loop runs over every
- * source and is compiled while it runs; with this code inside, each compile took ~10 ms of the
- * other core, in every append of a 200K-line document.
+ * source and is compiled again in an editor's first appends; with this code inside, each
+ * compile took ~10 ms of the other core (--trace-opt).
  */
 function errorRateFinding(p: SourceProfile, trail: ErrorTrail | undefined, ratio: number, z: number, medianRatio: number, population: number, ctx: DetectorContext): Finding {
   const { minRequests, minRatio, zThreshold } = ctx.config.rules['error-rate'];

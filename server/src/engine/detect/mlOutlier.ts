@@ -98,8 +98,8 @@ function findingsOf(ctx: DetectorContext, ids: Int32Array, raw: Float64Array, nu
 
 /**
  * Source i's finding (undefined when it is allowed). Out of the loop above: that loop runs over
- * every source and gets compiled while it runs; with the finding's code inside, each compile
- * of it took 25–40 ms of the other core, in every append of a 200K-line document.
+ * every source and is compiled again in an editor's first appends; with the finding's code
+ * inside, each compile took 25–40 ms of the other core (--trace-opt).
  */
 function findingOf(ctx: DetectorContext, ids: Int32Array, raw: Float64Array, numbers: OutlierNumbers, i: number): Finding | undefined {
   const settings = ctx.config.rules['ml-outlier'];
