@@ -63,10 +63,9 @@ export class AsciiKeyIndex {
     // four bytes at a time, then the rest
     const view = viewOf(b);
     const arena = this.arenaView;
-    const offset = b.byteOffset;
     let i = start;
     let j = at;
-    for (; i + 4 <= end; i += 4, j += 4) if (arena.getInt32(j, true) !== view.getInt32(offset + i, true)) return false;
+    for (; i + 4 <= end; i += 4, j += 4) if (arena.getInt32(j, true) !== view.getInt32(i, true)) return false;
     for (; i < end; i++, j++) if (this.arena[j] !== b[i]) return false;
     return true;
   }
@@ -129,11 +128,15 @@ export class AsciiKeyIndex {
 let viewedBytes: Uint8Array | undefined;
 let lastView: DataView = new DataView(new ArrayBuffer(0));
 
-/** A DataView over the whole buffer under `b` (so offsets are b.byteOffset + i). */
+/**
+ * A DataView over exactly b's bytes (offsets are b's own), made once per chunk. Reading
+ * `b.byteOffset` at every lookup instead cost a generic property load each time: V8's
+ * optimised code did not inline it on a Buffer (1M-line reader: 1.50 → 1.41 s without it).
+ */
 function viewOf(b: Uint8Array): DataView {
   if (b !== viewedBytes) {
     viewedBytes = b;
-    lastView = new DataView(b.buffer);
+    lastView = new DataView(b.buffer, b.byteOffset, b.byteLength);
   }
   return lastView;
 }
@@ -144,11 +147,10 @@ function viewOf(b: Uint8Array): DataView {
  */
 export function hashBytes(b: Uint8Array, start: number, end: number): number {
   const view = viewOf(b);
-  const offset = b.byteOffset;
   let h = 0x9747b28c ^ (end - start);
   let i = start;
   for (; i + 4 <= end; i += 4) {
-    const w = view.getInt32(offset + i, true);
+    const w = view.getInt32(i, true);
     h = Math.imul(h ^ Math.imul(w, 0x5bd1e995), 0x5bd1e995);
     h ^= h >>> 15;
   }

@@ -35,6 +35,18 @@ describe('ids found from bytes (AsciiKeyIndex)', () => {
       at += v.length + 1;
     }
     assert.ok(found > 59_000);
+    // the same bytes in a view that starts inside a bigger buffer, looked up in turn with the chunk
+    const padded = Buffer.alloc(chunk.length + 7, 0x7e);
+    chunk.copy(padded, 7);
+    const shifted = padded.subarray(7, 7 + chunk.length);
+    at = 1;
+    for (const v of values) {
+      if (v.length <= 512) {
+        assert.equal(index.find(shifted, at, at + v.length), ids.get(v), JSON.stringify(v));
+        assert.equal(index.find(chunk, at, at + v.length), ids.get(v), JSON.stringify(v));
+      }
+      at += v.length + 1;
+    }
     assert.equal(index.find(chunk, at, at + 4), -1);
     assert.equal(index.find(Buffer.from('never seen'), 0, 10), -1);
   });
