@@ -5,6 +5,7 @@
  * bytes of a line are decoded, the rest is dropped and counted.
  */
 import { isAscii } from 'node:buffer';
+import { indexOfByte } from './byteSearch';
 
 export interface SplitStats {
   lines: number;
@@ -52,11 +53,11 @@ export class LineSplitter {
     const ascii = isAscii(buf);
     // Lone CRs are rare: find the next one once, not once per line (a search per line would
     // run to the end of the chunk every time when there is none).
-    let cr = buf.indexOf(CR, start);
+    let cr = indexOfByte(buf, CR, start);
     const n = buf.length;
     for (;;) {
-      const lf = buf.indexOf(LF, start);
-      if (cr >= 0 && cr < start) cr = buf.indexOf(CR, start);
+      const lf = indexOfByte(buf, LF, start);
+      if (cr >= 0 && cr < start) cr = indexOfByte(buf, CR, start);
       const end = cr >= 0 && (lf < 0 || cr < lf) ? cr : lf;
       if (end < 0) break;
       if (this.pendingBytes === 0 && !this.overflow && end - start <= this.maxLineBytes) this.emitDirect(buf, start, end, ascii);

@@ -13,6 +13,7 @@
  * Every loop moves forward within the line: linear in its length (the quote search: see
  * plainClosingQuote).
  */
+import { indexOfByte } from '../byteSearch';
 import { readCanonicalClfStampBytes, type StampOut } from '../time/webServerDates';
 import { MAX_BYTES_DIGITS, MAX_TOKEN, type AccessLineFields } from './accessLogFields';
 import { isMethodChar, MAX_METHOD, MAX_PROTOCOL } from './httpRequestLine';
@@ -59,7 +60,7 @@ function plainClosingQuote(b: Uint8Array, from: number, end: number): number {
   // The native search (several times faster than a loop over bytes) may run past the line's
   // end, but only to the next quote: a line that searches has an opening quote of its own, so
   // no byte is searched twice by consecutive lines, and the chunk stays linear.
-  const q = b.indexOf(QUOTE, from);
+  const q = indexOfByte(b, QUOTE, from);
   if (q < 0 || q >= end) return -1;
   return q > from && b[q - 1] === BACKSLASH ? -2 : q;
 }
