@@ -6,7 +6,11 @@
  * keeps a slice of a log line (or of a read chunk) alive.
  */
 export class StringIds {
-  private readonly ids = new Map<string, number>();
+  /**
+   * Id by string, made at the first lookup by string: a table filled only by `adopt` (a
+   * reader thread interns, and its records come with ids) never needs one.
+   */
+  private ids: Map<string, number> | undefined;
   /** The canonical copy of each id's string. */
   readonly strings: string[] = [];
 
@@ -21,20 +25,27 @@ export class StringIds {
   adopt(s: string): number {
     const id = this.strings.length;
     this.strings.push(s);
-    this.ids.set(s, id);
+    this.ids?.set(s, id);
     return id;
   }
 
   /** The id of `s`, added when new. */
   id(s: string): number {
-    let id = this.ids.get(s);
+    const ids = (this.ids ??= this.indexed());
+    let id = ids.get(s);
     if (id === undefined) {
       id = this.strings.length;
       const copy = flatCopy(s);
       this.strings.push(copy);
-      this.ids.set(copy, id);
+      ids.set(copy, id);
     }
     return id;
+  }
+
+  private indexed(): Map<string, number> {
+    const ids = new Map<string, number>();
+    for (let id = 0; id < this.strings.length; id++) ids.set(this.strings[id], id);
+    return ids;
   }
 }
 
