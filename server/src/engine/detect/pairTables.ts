@@ -177,8 +177,11 @@ export class PairMap {
       const k = keys[next * 2];
       if (k === -1) break;
       const home = mix(k, keys[next * 2 + 1]) & mask;
-      // the entry stays unless its home lies cyclically in (hole, next]
-      const stays = hole <= next ? hole < home && home <= next : hole < home || home <= next;
+      // The entry stays when its home lies cyclically in (hole, next]: 1 ≤ (home − hole) mod
+      // size ≤ (next − hole) mod size. As one comparison of distances, not a branch on
+      // whether the run wraps (first taken late in a log, that branch made V8 recompile the
+      // optimised code it was inlined into).
+      const stays = ((home - hole - 1) & mask) < ((next - hole) & mask);
       if (!stays) {
         keys[hole * 2] = k;
         keys[hole * 2 + 1] = keys[next * 2 + 1];

@@ -33,6 +33,13 @@ import { grownCopy } from '../typedArrays';
 export const SMALL_PROBE_MIN_PATHS = 5;
 
 /**
+ * Starting room of the windows' tables. Small, so that they first grow within a log's first
+ * records: a table growing first after V8 has optimised `Windows.add` makes it throw that
+ * code away and compile it again (doubling up to a busy log's size costs well under 1 ms).
+ */
+const INITIAL_SLOTS = 16;
+
+/**
  * Paths scanners ask every server for: dot-files and VCS metadata, admin consoles, backups
  * and dumps, configuration files, debug pages, and known-vulnerable components.
  */
@@ -115,15 +122,15 @@ class SourceWindow {
  * soon as its last request leaves the window.
  */
 class PathEntries {
-  readonly slotOf = new PairMap(1 << 12);
+  readonly slotOf = new PairMap(INITIAL_SLOTS);
   /** Per slot: the path, its requests and 4xx answers in the window, probe verdict (1, 0, -1: not yet). */
   path: (string | undefined)[] = [];
-  inWindow = new Int32Array(1024);
-  refused = new Int32Array(1024);
-  probe = new Int8Array(1024);
+  inWindow = new Int32Array(INITIAL_SLOTS);
+  refused = new Int32Array(INITIAL_SLOTS);
+  probe = new Int8Array(INITIAL_SLOTS);
   /** The pair a slot belongs to. */
-  sourceKey = new Int32Array(1024);
-  pathId = new Int32Array(1024);
+  sourceKey = new Int32Array(INITIAL_SLOTS);
+  pathId = new Int32Array(INITIAL_SLOTS);
   private free: number[] = [];
 
   /** The slot of (sourceKey, pathId), taken when new. */
@@ -175,19 +182,19 @@ class Windows {
    */
   private readonly byKey: (SourceWindow | undefined)[] = [];
   /** Per key: the rank at which the source was first seen (+1; 0: never) — the order findings are made in. */
-  private firstSeen = new Int32Array(1024);
+  private firstSeen = new Int32Array(INITIAL_SLOTS);
   private seen = 0;
   /** Per key: the last time of a dropped source (its untimed records take it). */
-  private lastTimes = new Float64Array(1024);
+  private lastTimes = new Float64Array(INITIAL_SLOTS);
   private readonly entries = new PathEntries();
   /** The ring, by `seq & mask`: time, owner's key, entry slot, line, 4xx answer, and the owner's next request's seq (-1: none yet). */
-  private times = new Float64Array(1024);
-  private owners = new Int32Array(1024);
-  private slots = new Int32Array(1024);
-  private lines = new Int32Array(1024);
-  private refused = new Uint8Array(1024);
-  private next = new Float64Array(1024);
-  private mask = 1023;
+  private times = new Float64Array(INITIAL_SLOTS);
+  private owners = new Int32Array(INITIAL_SLOTS);
+  private slots = new Int32Array(INITIAL_SLOTS);
+  private lines = new Int32Array(INITIAL_SLOTS);
+  private refused = new Uint8Array(INITIAL_SLOTS);
+  private next = new Float64Array(INITIAL_SLOTS);
+  private mask = INITIAL_SLOTS - 1;
   /** Sequence numbers of the oldest request in the window and of the next one to come. */
   private head = 0;
   private tail = 0;
@@ -222,7 +229,7 @@ class Windows {
       this.maxTime = t;
       this.evict(t - this.windowMs);
       // this source's own last request may just have left, and its emptied window with it
-      if (this.byKey[key] === undefined) this.byKey[key] = w;
+      this.byKey[key] = w;
     }
     if (t > w.maxTime || w.headSeq < 0) w.maxTime = t;
 
