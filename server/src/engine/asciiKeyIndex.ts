@@ -17,6 +17,12 @@ import { doubledToHold, grownCopy } from './typedArrays';
 const MAX_PROBES = 32;
 /** Longest value kept (user agents run to a few hundred bytes; longer ones take the Map). */
 const MAX_KEY_BYTES = 512;
+/**
+ * Starting room. Small, so that the tables first grow within a log's first lines: growing
+ * first after V8 has optimised the reader's per-line code makes it throw that code away and
+ * compile it again.
+ */
+const INITIAL_SLOTS = 16;
 
 export class AsciiKeyIndex {
   /**
@@ -25,12 +31,12 @@ export class AsciiKeyIndex {
    * (in arrays of their own, or by id) a lookup among a busy log's tens of thousands of
    * sources missed the cache three or four times (1M source lookups: 110 ms then, 77 now).
    */
-  private slots = new Int32Array(4 << 10).fill(-1);
-  private slotMask = (1 << 10) - 1;
+  private slots = new Int32Array(4 * INITIAL_SLOTS).fill(-1);
+  private slotMask = INITIAL_SLOTS - 1;
   private count = 0;
   /** Per id, two ints: where its bytes are in `arena` (-1: not indexed), and how many. */
-  private byId = new Int32Array(2 << 10).fill(-1);
-  private arena: Uint8Array = new Uint8Array(1 << 14);
+  private byId = new Int32Array(2 * INITIAL_SLOTS).fill(-1);
+  private arena: Uint8Array = new Uint8Array(64 * INITIAL_SLOTS);
   private arenaView: DataView = new DataView(this.arena.buffer);
   private used = 0;
 

@@ -48,6 +48,12 @@ const METHOD_SLOT = STRING_FIELDS.indexOf('method');
 const PROFILE_TABLES = 3;
 /** Strings kept per table (other than the profile tables) before it starts over. */
 const TABLE_CAP = 65_536;
+/**
+ * Starting room of the reader's id tables. Small, so that they first grow within a file's
+ * first lines: a table growing first after V8 has optimised the per-line code makes it throw
+ * that code away and compile it again.
+ */
+const INITIAL_SLOTS = 16;
 
 /** Number fields per line: status, bytes, destinationPort, attempts. */
 const N = 4;
@@ -271,10 +277,10 @@ function ipv4KeyOf(text: string, start: number, end: number): number {
 
 /** int32 → id, open addressing with Fibonacci hashing (the ids of IPv4 sources). */
 class Ipv4Ids {
-  private keys = new Int32Array(1 << 12);
-  private values = new Int32Array(1 << 12).fill(-1);
+  private keys = new Int32Array(INITIAL_SLOTS);
+  private values = new Int32Array(INITIAL_SLOTS).fill(-1);
   /** 32 − log2(slots): the hash's top bits pick the slot. */
-  private shift = 20;
+  private shift = 32 - Math.log2(INITIAL_SLOTS);
   private count = 0;
 
   get(key: number): number {
@@ -311,7 +317,7 @@ class Ipv4Ids {
 
 /** An int per source id, -1 until set (4 bytes a source: logs have sources by the hundred thousand). */
 class PerSource {
-  private values = new Int32Array(1024).fill(-1);
+  private values = new Int32Array(INITIAL_SLOTS).fill(-1);
 
   /** The value of `id` (-1: never set, or id < 0). */
   get(id: number): number {
@@ -331,8 +337,8 @@ export class RecordBatchWriter {
   private readonly lastAgent = new PerSource();
   private readonly lastReferrer = new PerSource();
   /** (source, path) and (source, agent) pairs seen on HTTP records, for newPairs. */
-  private readonly sourcePaths = new PairSet(1 << 16);
-  private readonly sourceAgents = new PairSet(1 << 12);
+  private readonly sourcePaths = new PairSet(INITIAL_SLOTS);
+  private readonly sourceAgents = new PairSet(INITIAL_SLOTS);
   private readonly lastPairedAgent = new PerSource();
   /** Where addAccess reads a request line into. */
   private readonly request: LogRecord = { line: 0, kind: 'http', time: NaN, offsetMinutes: 0, method: undefined, path: undefined, query: undefined };
