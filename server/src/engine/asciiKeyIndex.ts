@@ -11,18 +11,12 @@
  * Hostile input: a probe stops after MAX_PROBES slots, so values crafted to collide cost a
  * bounded number of comparisons each and then take the Map's path.
  */
-import { doubledToHold, grownCopy } from './typedArrays';
+import { doubledToHold, grownCopy, INITIAL_SLOTS } from './typedArrays';
 
 /** Slots probed before giving up (a full table of colliding keys still costs this at most). */
 const MAX_PROBES = 32;
 /** Longest value kept (user agents run to a few hundred bytes; longer ones take the Map). */
 const MAX_KEY_BYTES = 512;
-/**
- * Starting room. Small, so that the tables first grow within a log's first lines: growing
- * first after V8 has optimised the reader's per-line code makes it throw that code away and
- * compile it again.
- */
-const INITIAL_SLOTS = 16;
 
 export class AsciiKeyIndex {
   /**

@@ -13,7 +13,7 @@ import type { AuthEvent, LogRecord, RecordKind } from './model';
 import type { StringIds } from './detect/stringIds';
 import type { AsciiBytes } from './analyzer';
 import type { AccessLineFields } from './formats/accessLogFields';
-import { doubledToHold, grownCopy } from './typedArrays';
+import { doubledToHold, grownCopy, INITIAL_SLOTS } from './typedArrays';
 import { copyString } from './detect/stringIds';
 import { PairSet } from './detect/pairTables';
 import { AsciiKeyIndex } from './asciiKeyIndex';
@@ -48,12 +48,6 @@ const METHOD_SLOT = STRING_FIELDS.indexOf('method');
 const PROFILE_TABLES = 3;
 /** Strings kept per table (other than the profile tables) before it starts over. */
 const TABLE_CAP = 65_536;
-/**
- * Starting room of the reader's id tables. Small, so that they first grow within a file's
- * first lines: a table growing first after V8 has optimised the per-line code makes it throw
- * that code away and compile it again.
- */
-const INITIAL_SLOTS = 16;
 
 /** Number fields per line: status, bytes, destinationPort, attempts. */
 const N = 4;
@@ -337,8 +331,8 @@ export class RecordBatchWriter {
   private readonly lastAgent = new PerSource();
   private readonly lastReferrer = new PerSource();
   /** (source, path) and (source, agent) pairs seen on HTTP records, for newPairs. */
-  private readonly sourcePaths = new PairSet(INITIAL_SLOTS);
-  private readonly sourceAgents = new PairSet(INITIAL_SLOTS);
+  private readonly sourcePaths = new PairSet();
+  private readonly sourceAgents = new PairSet();
   private readonly lastPairedAgent = new PerSource();
   /** Where addAccess reads a request line into. */
   private readonly request: LogRecord = { line: 0, kind: 'http', time: NaN, offsetMinutes: 0, method: undefined, path: undefined, query: undefined };

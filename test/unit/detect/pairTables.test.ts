@@ -5,7 +5,7 @@ import { mulberry32 } from '../../../server/src/engine/detect/isolationForest';
 describe('pair tables', () => {
   it('PairSet answers like a Set of "a,b" keys through growth', () => {
     const random = mulberry32(7);
-    const set = new PairSet(16);
+    const set = new PairSet();
     const reference = new Set<string>();
     for (let i = 0; i < 50_000; i++) {
       const a = Math.floor(random() * 300);
@@ -23,7 +23,7 @@ describe('pair tables', () => {
 
   it('PairSet keeps pairs of big ids (beyond the packed range) apart from small ones', () => {
     const random = mulberry32(13);
-    const set = new PairSet(16);
+    const set = new PairSet();
     const reference = new Set<string>();
     for (let i = 0; i < 60_000; i++) {
       // around the packing limits (2^17 for the first member, 2^14 for the second)
@@ -42,7 +42,7 @@ describe('pair tables', () => {
 
   it('PairMap answers like a Map under random sets and deletes (a window of entries coming and going)', () => {
     const random = mulberry32(11);
-    const map = new PairMap(16);
+    const map = new PairMap();
     const reference = new Map<string, number>();
     for (let i = 0; i < 200_000; i++) {
       // few keys, so that probe runs collide and deletions shift entries back

@@ -3,6 +3,7 @@
  * over Int32Arrays with linear probing — 8 to 12 bytes a slot, no object per entry, nothing
  * for the garbage collector to trace.
  */
+import { INITIAL_SLOTS } from '../typedArrays';
 
 /**
  * Pairs whose first member is below 2^17 and second below 2^14 (most sources and paths of a
@@ -15,13 +16,9 @@ const PACK_B_LIMIT = 1 << PACK_B_BITS;
 
 /** A set of pairs. */
 export class PairSet {
-  private readonly packed: IntSet;
   /** The pairs too big to pack, as keys of a map (their value unused): rare, so no table of their own. */
-  private readonly wide = new PairMap(16);
-
-  constructor(initialSlots = 1 << 12) {
-    this.packed = new IntSet(initialSlots);
-  }
+  private readonly wide = new PairMap();
+  private readonly packed = new IntSet();
 
   get size(): number {
     return this.packed.size + this.wide.size;
@@ -43,16 +40,9 @@ export class PairSet {
 
 /** A set of non-negative int32 keys. */
 class IntSet {
-  private keys: Int32Array;
-  private mask: number;
+  private keys = new Int32Array(INITIAL_SLOTS).fill(-1);
+  private mask = INITIAL_SLOTS - 1;
   private count = 0;
-
-  constructor(initialSlots: number) {
-    let slots = 16;
-    while (slots < initialSlots) slots *= 2;
-    this.keys = new Int32Array(slots).fill(-1);
-    this.mask = slots - 1;
-  }
 
   get size(): number {
     return this.count;
@@ -108,18 +98,10 @@ class IntSet {
  * tombstones, so a table whose entries come and go stays short).
  */
 export class PairMap {
-  private keys: Int32Array;
-  private values: Int32Array;
-  private mask: number;
+  private keys = new Int32Array(INITIAL_SLOTS * 2).fill(-1);
+  private values = new Int32Array(INITIAL_SLOTS);
+  private mask = INITIAL_SLOTS - 1;
   private count = 0;
-
-  constructor(initialSlots = 1 << 10) {
-    let slots = 16;
-    while (slots < initialSlots) slots *= 2;
-    this.keys = new Int32Array(slots * 2).fill(-1);
-    this.values = new Int32Array(slots);
-    this.mask = slots - 1;
-  }
 
   get size(): number {
     return this.count;

@@ -220,11 +220,8 @@ export class SourceProfiles {
   private profiles = 0;
   /** The ids of the record observed last (what the detectors then read, see RecordIds). */
   readonly current: RecordIds = { source: -1, path: -1, agent: -1 };
-  // Small at first, so that they first grow within the first few hundred records: growing
-  // first after V8 has optimised observeInterned throws its code away (rehashing from 256
-  // slots to a big log's 2^17 costs about a millisecond in all).
-  private readonly sourcePaths = new PairSet(1 << 8);
-  private readonly sourceAgents = new PairSet(1 << 8);
+  private readonly sourcePaths = new PairSet();
+  private readonly sourceAgents = new PairSet();
   /** httpFigures' last answer, until the next record. */
   private figures: ProfileFigures | undefined;
 

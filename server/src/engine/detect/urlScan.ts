@@ -27,17 +27,10 @@ import type { Detector, DetectorContext, DetectorFactory } from './types';
 import { formatDuration, makeFinding, saturate } from '../score';
 import { copyString, StringIds } from './stringIds';
 import { PairMap } from './pairTables';
-import { grownCopy } from '../typedArrays';
+import { grownCopy, INITIAL_SLOTS } from '../typedArrays';
 
 /** Well-known probe paths answered 4xx that make a small probe worth reporting. */
 export const SMALL_PROBE_MIN_PATHS = 5;
-
-/**
- * Starting room of the windows' tables. Small, so that they first grow within a log's first
- * records: a table growing first after V8 has optimised `Windows.add` makes it throw that
- * code away and compile it again (doubling up to a busy log's size costs well under 1 ms).
- */
-const INITIAL_SLOTS = 16;
 
 /**
  * Paths scanners ask every server for: dot-files and VCS metadata, admin consoles, backups
@@ -122,7 +115,7 @@ class SourceWindow {
  * soon as its last request leaves the window.
  */
 class PathEntries {
-  readonly slotOf = new PairMap(INITIAL_SLOTS);
+  readonly slotOf = new PairMap();
   /** Per slot: the path, its requests and 4xx answers in the window, probe verdict (1, 0, -1: not yet). */
   path: (string | undefined)[] = [];
   inWindow = new Int32Array(INITIAL_SLOTS);
