@@ -14,7 +14,7 @@ import type { StringIds } from './detect/stringIds';
 import type { AsciiBytes } from './analyzer';
 import type { AccessLineFields } from './formats/accessLogFields';
 import { doubledToHold, grownCopy, INITIAL_SLOTS } from './typedArrays';
-import { copyString } from './detect/stringIds';
+import { copyString, emptyStrings } from './detect/stringIds';
 import { PairSet } from './detect/pairTables';
 import { AsciiKeyIndex } from './asciiKeyIndex';
 import type { RequestRanges } from './formats/accessLineBytes';
@@ -132,8 +132,8 @@ function isAbsent(bytes: Uint8Array, start: number, end: number): boolean {
 
 class WriterTable {
   private ids = new Map<string, number>();
-  readonly strings: string[] = [];
-  fresh: string[] = [];
+  readonly strings: string[] = emptyStrings();
+  fresh: string[] = emptyStrings();
   reset = false;
   /** For a table of addresses: ids of dotted-quad IPv4 texts by their 32-bit value (see ipv4Key). */
   private byIpv4: Ipv4Ids | undefined;
@@ -217,7 +217,7 @@ class WriterTable {
 
   /** At a batch boundary: start over when full (the reader does the same). */
   startBatch(): void {
-    this.fresh = [];
+    this.fresh = emptyStrings();
     this.reset = false;
     if (this.strings.length >= this.cap) {
       this.ids = new Map();
@@ -706,7 +706,7 @@ export class RecordBatchReader {
   };
 
   constructor(private readonly profileTables: readonly [StringIds, StringIds, StringIds]) {
-    for (let f = 0; f < FIRST_RAW; f++) this.tables.push(f < PROFILE_TABLES ? profileTables[f].strings : []);
+    for (let f = 0; f < FIRST_RAW; f++) this.tables.push(f < PROFILE_TABLES ? profileTables[f].strings : emptyStrings());
   }
 
   read(b: RecordBatch, sink: InternedSink): void {
@@ -715,7 +715,7 @@ export class RecordBatchReader {
         const ids = this.profileTables[f];
         for (const s of b.fresh[f]) ids.adopt(s);
       } else {
-        if (b.resets & (1 << f)) this.tables[f] = [];
+        if (b.resets & (1 << f)) this.tables[f] = emptyStrings();
         const table = this.tables[f];
         for (const s of b.fresh[f]) table.push(s);
       }
