@@ -14,7 +14,8 @@ import type { StringIds } from './detect/stringIds';
 import type { AsciiBytes } from './analyzer';
 import type { AccessLineFields } from './formats/accessLogFields';
 import { doubledToHold, grownCopy, INITIAL_SLOTS } from './typedArrays';
-import { copyString, emptyStrings } from './detect/stringIds';
+import { copyString } from './detect/stringIds';
+import { emptyList } from './emptyList';
 import { PairSet } from './detect/pairTables';
 import { AsciiKeyIndex } from './asciiKeyIndex';
 import type { RequestRanges } from './formats/accessLineBytes';
@@ -132,8 +133,8 @@ function isAbsent(bytes: Uint8Array, start: number, end: number): boolean {
 
 class WriterTable {
   private ids = new Map<string, number>();
-  readonly strings: string[] = emptyStrings();
-  fresh: string[] = emptyStrings();
+  readonly strings: string[] = emptyList();
+  fresh: string[] = emptyList();
   reset = false;
   /** For a table of addresses: ids of dotted-quad IPv4 texts by their 32-bit value (see ipv4Key). */
   private byIpv4: Ipv4Ids | undefined;
@@ -217,7 +218,7 @@ class WriterTable {
 
   /** At a batch boundary: start over when full (the reader does the same). */
   startBatch(): void {
-    this.fresh = emptyStrings();
+    this.fresh = emptyList();
     this.reset = false;
     if (this.strings.length >= this.cap) {
       this.ids = new Map();
@@ -706,7 +707,7 @@ export class RecordBatchReader {
   };
 
   constructor(private readonly profileTables: readonly [StringIds, StringIds, StringIds]) {
-    for (let f = 0; f < FIRST_RAW; f++) this.tables.push(f < PROFILE_TABLES ? profileTables[f].strings : emptyStrings());
+    for (let f = 0; f < FIRST_RAW; f++) this.tables.push(f < PROFILE_TABLES ? profileTables[f].strings : emptyList());
   }
 
   read(b: RecordBatch, sink: InternedSink): void {
@@ -715,7 +716,7 @@ export class RecordBatchReader {
         const ids = this.profileTables[f];
         for (const s of b.fresh[f]) ids.adopt(s);
       } else {
-        if (b.resets & (1 << f)) this.tables[f] = emptyStrings();
+        if (b.resets & (1 << f)) this.tables[f] = emptyList();
         const table = this.tables[f];
         for (const s of b.fresh[f]) table.push(s);
       }

@@ -5,6 +5,8 @@
  * lookups by that string reuse its cached hash and compare by identity, and nothing stored
  * keeps a slice of a log line (or of a read chunk) alive.
  */
+import { emptyList } from '../emptyList';
+
 export class StringIds {
   /**
    * Id by string, made at the first lookup by string: a table filled only by `adopt` (a
@@ -12,7 +14,7 @@ export class StringIds {
    */
   private ids: Map<string, number> | undefined;
   /** The canonical copy of each id's string. */
-  readonly strings: string[] = emptyStrings();
+  readonly strings: string[] = emptyList();
 
   get size(): number {
     return this.strings.length;
@@ -47,18 +49,6 @@ export class StringIds {
     for (let id = 0; id < this.strings.length; id++) ids.set(this.strings[id], id);
     return ids;
   }
-}
-
-/**
- * An empty array made to hold strings. A `[]` literal starts as an array of small integers and
- * changes its hidden class at its first string; per-line code optimised on tables that held
- * strings already is thrown away when it meets one that gets its first ("wrong map" with
- * --trace-deopt: 1M-line run, the batch reader's tables). This one starts as a string array.
- */
-export function emptyStrings(): string[] {
-  const strings = [''];
-  strings.pop();
-  return strings;
 }
 
 /**

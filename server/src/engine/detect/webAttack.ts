@@ -24,6 +24,7 @@ import type { EvidenceValue, Finding, LogRecord } from '../model';
 import type { Detector, DetectorContext, DetectorFactory, LineText, RecordIds } from './types';
 import { makeFinding, saturate } from '../score';
 import { copyString, IdMemo, StringMemo } from './stringIds';
+import { emptyList } from '../emptyList';
 
 export type WebAttackSubtype =
   | 'sqli'
@@ -964,7 +965,7 @@ const CACHE_ENTRIES = 2048;
 const CANONICAL_CACHE_ENTRIES = 16_384;
 /** Referrers remembered by their text: a site's own pages, search engines, a few hundred others. */
 const REFERRER_CACHE_ENTRIES = 8192;
-const NO_HITS: readonly Hit[] = [];
+const NO_HITS: readonly Hit[] = emptyList();
 
 function newScanCache(): ScanCache {
   return { byField: [new Map(), new Map(), new Map(), new Map(), new Map()] };
@@ -993,7 +994,7 @@ function scanField(
   const memo = cache ? cache.byField[FIELD_INDEX[field]] : null;
   let found = memo ? memo.get(raw) : undefined;
   if (found === undefined) {
-    const hits: Hit[] = [];
+    const hits: Hit[] = emptyList();
     matchValue(normalize(value, plusIsSpace, rounds, false), field, value, hits);
     for (const h of hits) h.from = from;
     found = hits.length > 0 ? hits : NO_HITS;
@@ -1078,7 +1079,7 @@ function scan(fields: WebAttackFields, rounds: number, cache: ScanCache | null, 
     }
     const path = fields.path;
     if (path !== undefined && (memos ? memos.script.get(ids ? ids.path : -1, path) : hasScriptExtension(path))) {
-      const hits: Hit[] = out ?? [];
+      const hits: Hit[] = out ?? emptyList();
       matchWebshellPath(path, fields.query, hits);
       if (hits.length > 0) out = hits;
     }
