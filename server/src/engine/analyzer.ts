@@ -218,25 +218,26 @@ export class Analyzer {
   /**
    * Same as pushParsed, for a record whose source, path and user agent were interned by a
    * reader that fills `profiles`' string tables (ids -1 where the field is absent): the
-   * aggregates then need no lookup by string. `newPairs`: see SourceProfiles.observeInterned.
+   * aggregates then need no lookup by string. `newPairs`: see SourceProfiles.observeInterned;
+   * `referrerId`: see RecordIds.referrer.
    */
-  pushInterned(text: string, record: LogRecord | null, sourceId: number, pathId: number, agentId: number, newPairs = -1): void {
+  pushInterned(text: string, record: LogRecord | null, sourceId: number, pathId: number, agentId: number, newPairs = -1, referrerId = -1): void {
     this.current.set(this.capped(text));
-    this.observeCurrent(record, this.stats.lines++, sourceId, pathId, agentId, newPairs);
+    this.observeCurrent(record, this.stats.lines++, sourceId, pathId, agentId, newPairs, referrerId);
   }
 
   /**
    * Same as pushInterned, for a line that is `bytes[start, end)` of an ASCII chunk: its text
    * is only decoded if a detector reads it (most records never need it).
    */
-  pushInternedBytes(bytes: AsciiBytes, start: number, end: number, record: LogRecord | null, sourceId: number, pathId: number, agentId: number, newPairs = -1): void {
+  pushInternedBytes(bytes: AsciiBytes, start: number, end: number, record: LogRecord | null, sourceId: number, pathId: number, agentId: number, newPairs = -1, referrerId = -1): void {
     const max = this.options.config.maxLineLength;
     if (end - start > max) {
       this.stats.longLines++;
       end = start + max;
     }
     this.current.setBytes(bytes, start, end);
-    this.observeCurrent(record, this.stats.lines++, sourceId, pathId, agentId, newPairs);
+    this.observeCurrent(record, this.stats.lines++, sourceId, pathId, agentId, newPairs, referrerId);
   }
 
   /** The part of a line pattern work sees (maxLineLength), counting the lines cut. */
@@ -332,7 +333,7 @@ export class Analyzer {
   }
 
   /** The record of the current line. `sourceId` NOT_INTERNED: the profiles look the record's strings up themselves. */
-  private observeCurrent(record: LogRecord | null, line: number, sourceId: number, pathId = -1, agentId = -1, newPairs = -1): void {
+  private observeCurrent(record: LogRecord | null, line: number, sourceId: number, pathId = -1, agentId = -1, newPairs = -1, referrerId = -1): void {
     if (!record) {
       if (!isBlankLine(this.current.text)) this.stats.skipped++;
       return;
@@ -342,7 +343,7 @@ export class Analyzer {
     this.options.onRecord?.(record, line);
     if (record.kind === 'meta') return;
     if (sourceId === NOT_INTERNED) this.profiles.observe(record);
-    else this.profiles.observeInterned(record, sourceId, pathId, agentId, newPairs);
+    else this.profiles.observeInterned(record, sourceId, pathId, agentId, newPairs, referrerId);
     this.runDetectors(record, this.current);
   }
 

@@ -49,6 +49,7 @@ const METHOD_SLOT = STRING_FIELDS.indexOf('method');
 const PROFILE_TABLES = 3;
 /** Strings kept per table (other than the profile tables) before it starts over. */
 const TABLE_CAP = 65_536;
+const REFERRER_SLOT = STRING_FIELDS.indexOf('referrer');
 
 /** Number fields per line: status, bytes, destinationPort, attempts. */
 const N = 4;
@@ -673,14 +674,20 @@ export class RecordBatchWriter {
  * is valid for that call only: the reader refills it for the next line (keep its fields, not it).
  */
 export interface InternedSink {
-  pushInterned(text: string, record: LogRecord | null, sourceId: number, pathId: number, agentId: number, newPairs: number): void;
-  pushInternedBytes(bytes: AsciiBytes, start: number, end: number, record: LogRecord | null, sourceId: number, pathId: number, agentId: number, newPairs: number): void;
+  pushInterned(text: string, record: LogRecord | null, sourceId: number, pathId: number, agentId: number, newPairs: number, referrerId: number): void;
+  pushInternedBytes(bytes: AsciiBytes, start: number, end: number, record: LogRecord | null, sourceId: number, pathId: number, agentId: number, newPairs: number, referrerId: number): void;
 }
 
 /** Turns batches back into texts and records (analysing thread). */
 export class RecordBatchReader {
   /** Mirrors of the writer's tables; the first three are the profiles' own. */
   private readonly tables: string[][] = [];
+  /**
+   * Added to the referrer table's ids to make RecordIds.referrer: the size the table had, each
+   * time it starts over (TABLE_CAP and the rest of that batch), so that an id never stands
+   * for two referrers.
+   */
+  private referrerBase = 0;
 
   /**
    * The record of every access-log line read, refilled line after line (a million objects a
@@ -716,7 +723,10 @@ export class RecordBatchReader {
         const ids = this.profileTables[f];
         for (const s of b.fresh[f]) ids.adopt(s);
       } else {
-        if (b.resets & (1 << f)) this.tables[f] = emptyList();
+        if (b.resets & (1 << f)) {
+          if (f === REFERRER_SLOT) this.referrerBase += this.tables[f].length;
+          this.tables[f] = emptyList();
+        }
         const table = this.tables[f];
         for (const s of b.fresh[f]) table.push(s);
       }
@@ -737,11 +747,11 @@ export class RecordBatchReader {
       const text = start >= 0 ? null : b.texts[nextText++];
       const kind = b.kind[i];
       if (kind === -1) {
-        deliver(sink, chunk, start, end, text, null, -1, -1, -1, 0);
+        deliver(sink, chunk, start, end, text, null, -1, -1, -1, 0, -1);
         continue;
       }
       if (kind === -2) {
-        deliver(sink, chunk, start, end, text, b.objects[nextObject++], b.strings[i * S], b.strings[i * S + 1], b.strings[i * S + 2], pairs ? b.newPairs[i] : -1);
+        deliver(sink, chunk, start, end, text, b.objects[nextObject++], b.strings[i * S], b.strings[i * S + 1], b.strings[i * S + 2], pairs ? b.newPairs[i] : -1, -1);
         continue;
       }
       const sb = i * S;
@@ -752,6 +762,8 @@ export class RecordBatchReader {
       const sourceId = s[sb];
       const pathId = s[sb + 1];
       const agentId = s[sb + 2];
+      const referrerSlot = s[sb + 8];
+      const referrerId = referrerSlot >= 0 ? this.referrerBase + referrerSlot : -1;
       if (kind === 0 && (mask & 12) === 0 && s[sb + 3] < 0 && s[sb + 4] < 0 && s[sb + 5] < 0 && s[sb + 9] < 0 && s[sb + 10] < 0 && s[sb + 12] < 0 && s[sb + 14] < 0) {
         // An access-log record: the fields the access parsers set, in their order (one shape
         // for the detectors to see, and a third fewer fields to write than the general one),
@@ -767,10 +779,10 @@ export class RecordBatchReader {
         record.query = s[sb + 13] >= 0 ? raw[s[sb + 13]] : undefined;
         record.status = mask & 1 ? b.numbers[nb] : undefined;
         record.bytes = mask & 2 ? b.numbers[nb + 1] : undefined;
-        record.referrer = s[sb + 8] >= 0 ? t[8][s[sb + 8]] : undefined;
+        record.referrer = referrerSlot >= 0 ? t[8][referrerSlot] : undefined;
         record.userAgent = agentId >= 0 ? agents[agentId] : undefined;
         record.host = s[sb + 11] >= 0 ? t[11][s[sb + 11]] : undefined;
-        deliver(sink, chunk, start, end, text, record, sourceId, pathId, agentId, pairs ? b.newPairs[i] : -1);
+        deliver(sink, chunk, start, end, text, record, sourceId, pathId, agentId, pairs ? b.newPairs[i] : -1, referrerId);
         continue;
       }
       const record: LogRecord = {
@@ -790,7 +802,7 @@ export class RecordBatchReader {
         status: mask & 1 ? b.numbers[nb] : undefined,
         bytes: mask & 2 ? b.numbers[nb + 1] : undefined,
         userAgent: agentId >= 0 ? agents[agentId] : undefined,
-        referrer: s[sb + 8] >= 0 ? t[8][s[sb + 8]] : undefined,
+        referrer: referrerSlot >= 0 ? t[8][referrerSlot] : undefined,
         auth: s[sb + 9] >= 0 ? (t[9][s[sb + 9]] as AuthEvent) : undefined,
         attempts: mask & 8 ? b.numbers[nb + 3] : undefined,
         program: s[sb + 10] >= 0 ? t[10][s[sb + 10]] : undefined,
@@ -798,7 +810,7 @@ export class RecordBatchReader {
         level: s[sb + 12] >= 0 ? t[12][s[sb + 12]] : undefined,
         message: s[sb + 14] >= 0 ? raw[s[sb + 14]] : undefined,
       };
-      deliver(sink, chunk, start, end, text, record, sourceId, pathId, agentId, pairs ? b.newPairs[i] : -1);
+      deliver(sink, chunk, start, end, text, record, sourceId, pathId, agentId, pairs ? b.newPairs[i] : -1, referrerId);
     }
   }
 }
@@ -815,7 +827,8 @@ function deliver(
   pathId: number,
   agentId: number,
   newPairs: number,
+  referrerId: number,
 ): void {
-  if (text === null) sink.pushInternedBytes(chunk!, start, end, record, sourceId, pathId, agentId, newPairs);
-  else sink.pushInterned(text, record, sourceId, pathId, agentId, newPairs);
+  if (text === null) sink.pushInternedBytes(chunk!, start, end, record, sourceId, pathId, agentId, newPairs, referrerId);
+  else sink.pushInterned(text, record, sourceId, pathId, agentId, newPairs, referrerId);
 }

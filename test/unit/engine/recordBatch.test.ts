@@ -49,8 +49,8 @@ describe('record batches (what the reader thread sends)', () => {
               assert.equal(agentId >= 0 ? tables[2].strings[agentId] : undefined, record.userAgent, `${name}: agent id`);
             }
           },
-          pushInternedBytes(bytes, start, end, record, sourceId, pathId, agentId, newPairs) {
-            this.pushInterned(bytes.latin1Slice(start, end), record, sourceId, pathId, agentId, newPairs);
+          pushInternedBytes(bytes, start, end, record, sourceId, pathId, agentId, newPairs, referrerId) {
+            this.pushInterned(bytes.latin1Slice(start, end), record, sourceId, pathId, agentId, newPairs, referrerId);
           },
         });
       }

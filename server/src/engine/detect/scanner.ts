@@ -22,7 +22,7 @@
 import type { EvidenceValue, Finding, LogRecord } from '../model';
 import type { Detector, DetectorContext, DetectorFactory, LineText } from './types';
 import { makeFinding, saturate } from '../score';
-import { copyString, IdMemo, StringMemo } from './stringIds';
+import { copyString, DirectIdMemo, IdMemo } from './stringIds';
 
 export type ToolClass =
   | 'exploitation'
@@ -179,7 +179,7 @@ export const createScannerDetector: DetectorFactory = (config, ids): Detector =>
   const agentTool = new IdMemo((ua: string) => identifyTool(ua, extra), AGENT_CACHE_ENTRIES);
   const pathMarker = new IdMemo(markerOf, PATH_CACHE_ENTRIES);
   // Referrers repeat as much as paths (a site links to itself); queries mostly do not.
-  const referrerMarker = new StringMemo(markerOf, REFERRER_CACHE_ENTRIES);
+  const referrerMarker = new DirectIdMemo(markerOf, REFERRER_CACHE_ENTRIES, REFERRER_CACHE_ENTRIES);
 
   return {
     rule: 'scanner',
@@ -198,7 +198,7 @@ export const createScannerDetector: DetectorFactory = (config, ids): Detector =>
         if (t) hits = addHit(hits, t, 'url');
       }
       hits = addMarker(hits, record.query === undefined ? null : markerOf(record.query), 'url');
-      if (record.referrer !== undefined) hits = addMarker(hits, referrerMarker.get(record.referrer), 'referrer');
+      if (record.referrer !== undefined) hits = addMarker(hits, referrerMarker.get(ids ? ids.referrer : -1, record.referrer), 'referrer');
       if (hits === null) return;
 
       const key = record.source ?? '';

@@ -219,7 +219,7 @@ export class SourceProfiles {
   private order = new Int32Array(1024);
   private profiles = 0;
   /** The ids of the record observed last (what the detectors then read, see RecordIds). */
-  readonly current: RecordIds = { source: -1, path: -1, agent: -1 };
+  readonly current: RecordIds = { source: -1, path: -1, agent: -1, referrer: -1 };
   private readonly sourcePaths = new PairSet();
   private readonly sourceAgents = new PairSet();
   /** httpFigures' last answer, until the next record. */
@@ -251,13 +251,14 @@ export class SourceProfiles {
    * bit 1 — are seen for the first time on an HTTP record: a reader that interns in another
    * thread keeps those sets there, and these are not consulted.
    */
-  observeInterned(record: LogRecord, sourceId: number, pathId: number, agentId: number, newPairs = -1): void {
+  observeInterned(record: LogRecord, sourceId: number, pathId: number, agentId: number, newPairs = -1, referrerId = -1): void {
     if (record.kind === 'meta') return;
     this.figures = undefined;
     const current = this.current;
     current.source = sourceId;
     current.path = pathId;
     current.agent = agentId;
+    current.referrer = referrerId;
     if (pathId >= 0) record.path = this.paths.strings[pathId];
     if (agentId >= 0) record.userAgent = this.agents.strings[agentId];
     if (sourceId < 0) return;

@@ -136,3 +136,48 @@ export class IdMemo<T> {
 export function copyString(s: string): string {
   return (' ' + s).slice(1);
 }
+
+/**
+ * A pure function of a string known by an id that never stands for another string, though
+ * the string may get other ids (RecordIds.referrer), remembered in a direct-mapped table: slot
+ * `id % slots` holds the value and the id it was computed for — no hashing of the string. An
+ * id that meets another id in its slot is computed again. Without an id (-1: a detector made
+ * outside an analyzer, or a record not interned) it is remembered per string (StringMemo).
+ */
+export class DirectIdMemo<T> {
+  /** Per slot: the id its value is for (-1: none); made at the first lookup by id. */
+  private ids: Float64Array | undefined;
+  private values: (T | undefined)[] = [];
+  private readonly byString: StringMemo<T>;
+  /** The id asked for last and its value: a page's assets share its referrer. */
+  private lastId = -1;
+  private lastValue: T | undefined;
+
+  constructor(
+    private readonly compute: (s: string) => T,
+    private readonly slots: number,
+    cap: number,
+  ) {
+    this.byString = new StringMemo(compute, cap);
+  }
+
+  get(id: number, s: string): T {
+    if (id < 0) return this.byString.get(s);
+    if (id === this.lastId) return this.lastValue!;
+    if (!this.ids) {
+      this.ids = new Float64Array(this.slots).fill(-1);
+      this.values = new Array<T | undefined>(this.slots);
+    }
+    const slot = id % this.slots;
+    let v: T;
+    if (this.ids[slot] === id) v = this.values[slot]!;
+    else {
+      v = this.compute(s);
+      this.ids[slot] = id;
+      this.values[slot] = v;
+    }
+    this.lastId = id;
+    this.lastValue = v;
+    return v;
+  }
+}

@@ -55,6 +55,13 @@ export interface RecordIds {
   source: number;
   path: number;
   agent: number;
+  /**
+   * The referrer's id, -1 when it has none (or the record's strings were not interned). Two
+   * records with one id have one referrer; an id is never given to another referrer (the
+   * reader's table of referrers starts over now and then, with ids from a new span), but one
+   * referrer may get a new id then.
+   */
+  referrer: number;
 }
 
 export type DetectorFactory = (config: EngineConfig, ids?: RecordIds) => Detector;

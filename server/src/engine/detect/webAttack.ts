@@ -23,7 +23,7 @@
 import type { EvidenceValue, Finding, LogRecord } from '../model';
 import type { Detector, DetectorContext, DetectorFactory, LineText, RecordIds } from './types';
 import { makeFinding, saturate } from '../score';
-import { copyString, IdMemo, StringMemo } from './stringIds';
+import { copyString, DirectIdMemo, IdMemo } from './stringIds';
 import { emptyList } from '../emptyList';
 
 export type WebAttackSubtype =
@@ -1048,8 +1048,8 @@ interface ScanMemos {
   agent: IdMemo<readonly Hit[]>;
   /** hasScriptExtension per path. */
   script: IdMemo<boolean>;
-  /** Referrers by their text (they repeat as paths do, but have no analyzer id). */
-  referrer: StringMemo<readonly Hit[]>;
+  /** Referrers by the reader's ids (RecordIds.referrer), or by their text without. */
+  referrer: DirectIdMemo<readonly Hit[]>;
 }
 
 function newScanMemos(rounds: number, ids: RecordIds | undefined): ScanMemos {
@@ -1060,7 +1060,7 @@ function newScanMemos(rounds: number, ids: RecordIds | undefined): ScanMemos {
     path: new IdMemo(verdict('path', pathIsSuspicious), CANONICAL_CACHE_ENTRIES),
     agent: new IdMemo(verdict('user-agent', agentIsSuspicious), CANONICAL_CACHE_ENTRIES),
     script: new IdMemo(hasScriptExtension, CANONICAL_CACHE_ENTRIES),
-    referrer: new StringMemo((ref: string) => scanReferrer(ref, rounds, null, null) ?? NO_HITS, REFERRER_CACHE_ENTRIES),
+    referrer: new DirectIdMemo((ref: string) => scanReferrer(ref, rounds, null, null) ?? NO_HITS, REFERRER_CACHE_ENTRIES, REFERRER_CACHE_ENTRIES),
   };
 }
 
@@ -1074,7 +1074,7 @@ function scan(fields: WebAttackFields, rounds: number, cache: ScanCache | null, 
     out = scanRememberedField(fields.userAgent, ids ? ids.agent : -1, 'user-agent', agentIsSuspicious, rounds, out, memos ? memos.agent : null);
     const ref = fields.referrer;
     if (ref !== undefined && ref.length > 1) {
-      if (memos) out = appendHits(out, memos.referrer.get(ref));
+      if (memos) out = appendHits(out, memos.referrer.get(ids ? ids.referrer : -1, ref));
       else out = scanReferrer(ref, rounds, out, cache);
     }
     const path = fields.path;
