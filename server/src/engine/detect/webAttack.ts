@@ -963,7 +963,7 @@ const CACHE_ENTRIES = 2048;
  * of distinct paths.
  */
 const CANONICAL_CACHE_ENTRIES = 16_384;
-/** Referrers remembered by their text: a site's own pages, search engines, a few hundred others. */
+/** Referrers remembered (by the reader's ids, or by their text without): a site's own pages, search engines, a few hundred others. */
 const REFERRER_CACHE_ENTRIES = 8192;
 const NO_HITS: readonly Hit[] = emptyList();
 
