@@ -127,6 +127,15 @@ export function columnsOf(batch: RecordBatch): BatchColumns {
   return { textStart, textEnd, kind, recordLine, time, offsetMinutes, numbers, numberMask, newPairs, strings };
 }
 
+/**
+ * The id of a field read from bytes, -1 when absent (start -1). One function for the fields
+ * most lines lack (user, host) and one every line has (method), for the reason given at
+ * stringAt: the first user name, late in a log, made V8 throw away the optimised reader.
+ */
+function idOfField(table: WriterTable, bytes: Uint8Array & AsciiBytes, start: number, end: number): number {
+  return start < 0 ? -1 : table.idOfBytes(bytes, start, end);
+}
+
 /** A quoted referrer / user agent that counts as not there: no field (start -1), empty, or `-` (as optionalValue reads it). */
 function isAbsent(bytes: Uint8Array, start: number, end: number): boolean {
   return start < 0 || end === start || (end === start + 1 && bytes[start] === 0x2d);
@@ -357,7 +366,7 @@ export class RecordBatchWriter {
   ) {
     // source (0) and destination (3) are addresses
     for (let f = 0; f < FIRST_RAW; f++) this.tables.push(new WriterTable(f < PROFILE_TABLES ? Infinity : TABLE_CAP, f === 0 || f === 3, f === METHOD_SLOT));
-    this.start();
+    this.start(true);
   }
 
   get lines(): number {
@@ -406,11 +415,14 @@ export class RecordBatchWriter {
     this.spare.push(columns);
   }
 
-  private start(): void {
+  private start(first = false): void {
     for (const t of this.tables) t.startBatch();
-    // room for as many lines as the last batch had and a little more (batches of equal
-    // chunks hold about as many lines): growing copies every column
-    const wanted = Math.max(this.expectedLines, Math.ceil(this.count * 1.125));
+    // Room for as many lines as the last batch had and a little more (batches of equal
+    // chunks hold about as many lines): growing copies every column. The first batch starts
+    // small and grows within its first lines, while V8 still runs this code unoptimised (see
+    // INITIAL_SLOTS): growing first later, in a big file's tenth batch, made V8 throw away
+    // the optimised reader.
+    const wanted = first ? INITIAL_SLOTS : Math.max(this.expectedLines, Math.ceil(this.count * 1.125));
     this.count = 0;
     let c = this.spare.pop();
     while (c && c.textStart.length < wanted) c = this.spare.pop();
@@ -422,7 +434,7 @@ export class RecordBatchWriter {
       chunkBytes: 0,
       textStart: k.textStart,
       textEnd: k.textEnd,
-      texts: [],
+      texts: emptyList(),
       kind: k.kind,
       recordLine: k.recordLine,
       time: k.time,
@@ -432,9 +444,10 @@ export class RecordBatchWriter {
       newPairs: k.newPairs,
       pairsCounted: this.countPairs,
       strings: k.strings,
-      raw: [],
-      objects: [],
-      fresh: [],
+      // (lists of strings and objects from their start: see emptyList)
+      raw: emptyList(),
+      objects: emptyList(),
+      fresh: emptyList(),
       resets: 0,
     };
   }
@@ -558,10 +571,11 @@ export class RecordBatchWriter {
     const agentId = isAbsent(bytes, f.agentStart, f.agentEnd) ? -1 : this.lastOrIdOfBytes(this.lastAgent, t[2], sourceId, bytes, f.agentStart, f.agentEnd);
     const s = this.batch.strings;
     const sb = i * S;
-    s[sb + 6] = f.userEnd === f.userStart + 1 && bytes[f.userStart] === 0x2d ? -1 : t[6].idOfBytes(bytes, f.userStart, f.userEnd);
-    s[sb + 7] = request.methodStart < 0 ? -1 : t[7].idOfBytes(bytes, request.methodStart, request.methodEnd);
+    const userStart = f.userEnd === f.userStart + 1 && bytes[f.userStart] === 0x2d ? -1 : f.userStart;
+    s[sb + 6] = idOfField(t[6], bytes, userStart, f.userEnd);
+    s[sb + 7] = idOfField(t[7], bytes, request.methodStart, request.methodEnd);
     s[sb + 8] = isAbsent(bytes, f.referrerStart, f.referrerEnd) ? -1 : this.lastOrIdOfBytes(this.lastReferrer, t[8], sourceId, bytes, f.referrerStart, f.referrerEnd);
-    s[sb + 11] = f.hostStart >= 0 ? t[11].idOfBytes(bytes, f.hostStart, f.hostEnd) : -1;
+    s[sb + 11] = idOfField(t[11], bytes, f.hostStart, f.hostEnd);
     this.putAccess(i, line, f, sourceId, pathId, agentId, request.queryStart < 0 ? undefined : bytes.latin1Slice(request.queryStart, request.queryEnd));
   }
 
@@ -772,16 +786,16 @@ export class RecordBatchReader {
         record.line = b.recordLine[i];
         record.time = b.time[i];
         record.offsetMinutes = b.offsetMinutes[i];
-        record.source = sourceId >= 0 ? sources[sourceId] : undefined;
-        record.user = s[sb + 6] >= 0 ? t[6][s[sb + 6]] : undefined;
-        record.method = s[sb + 7] >= 0 ? t[7][s[sb + 7]] : undefined;
-        record.path = pathId >= 0 ? paths[pathId] : undefined;
-        record.query = s[sb + 13] >= 0 ? raw[s[sb + 13]] : undefined;
+        record.source = stringAt(sources, sourceId);
+        record.user = stringAt(t[6], s[sb + 6]);
+        record.method = stringAt(t[7], s[sb + 7]);
+        record.path = stringAt(paths, pathId);
+        record.query = stringAt(raw, s[sb + 13]);
         record.status = mask & 1 ? b.numbers[nb] : undefined;
         record.bytes = mask & 2 ? b.numbers[nb + 1] : undefined;
-        record.referrer = referrerSlot >= 0 ? t[8][referrerSlot] : undefined;
-        record.userAgent = agentId >= 0 ? agents[agentId] : undefined;
-        record.host = s[sb + 11] >= 0 ? t[11][s[sb + 11]] : undefined;
+        record.referrer = stringAt(t[8], referrerSlot);
+        record.userAgent = stringAt(agents, agentId);
+        record.host = stringAt(t[11], s[sb + 11]);
         deliver(sink, chunk, start, end, text, record, sourceId, pathId, agentId, pairs ? b.newPairs[i] : -1, referrerId);
         continue;
       }
@@ -813,6 +827,17 @@ export class RecordBatchReader {
       deliver(sink, chunk, start, end, text, record, sourceId, pathId, agentId, pairs ? b.newPairs[i] : -1, referrerId);
     }
   }
+}
+
+/**
+ * `table[id]`, or undefined for -1. One function for every field: V8 keeps what it learns
+ * about a load per function, so the fields of an access log's first lines teach it the load
+ * for all, and a field first present late in a log (the first user name) finds it known.
+ * (Written out per field, that load made V8 throw away `read`'s optimised code when first
+ * taken.)
+ */
+function stringAt(table: readonly string[], id: number): string | undefined {
+  return id >= 0 ? table[id] : undefined;
 }
 
 /** One line to the sink: as bytes of the chunk (`text` null) or as its string. */
