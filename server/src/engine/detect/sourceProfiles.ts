@@ -10,6 +10,8 @@ import { doubledToHold, grownCopy } from '../typedArrays';
 const DISTINCT_CAP = 4096;
 /** Line numbers kept per source for evidence (first ones); totals are counted separately. */
 const LINES_CAP = 1000;
+/** (source, path) pairs held back before they are looked up, all at once (see pendingPaths). */
+const PENDING_PAIRS = 512;
 
 /** What one source did over the whole file: the population the statistical rules compare. */
 export interface SourceProfile {
@@ -222,6 +224,14 @@ export class SourceProfiles {
   readonly current: RecordIds = { source: -1, path: -1, agent: -1, referrer: -1 };
   private readonly sourcePaths = new PairSet();
   private readonly sourceAgents = new PairSet();
+  /**
+   * (source id, path id) pairs not yet looked up in sourcePaths, in line order. A busy log has
+   * more pairs than the cache holds, so each lookup waits for memory; one after another in a
+   * loop, the processor waits for many at once, which it cannot across the other work of a
+   * line (1M-line run: the analysing thread 1,413 → 1,346 ms). Counted before any count is read.
+   */
+  private readonly pendingPaths = new Int32Array(2 * PENDING_PAIRS);
+  private pendingCount = 0;
   /** httpFigures' last answer, until the next record. */
   private figures: ProfileFigures | undefined;
 
@@ -299,8 +309,16 @@ export class SourceProfiles {
         c.bytesMaxLine[id] = record.line;
       }
     }
-    // (Counting only first sightings while under the cap gives min(cap, distinct) either way.)
-    if (pathId >= 0 && c.distinctPaths[id] < DISTINCT_CAP && (newPairs >= 0 ? (newPairs & 1) !== 0 : this.sourcePaths.add(sourceId, pathId))) c.distinctPaths[id]++;
+    if (pathId >= 0) {
+      if (newPairs >= 0) {
+        if ((newPairs & 1) !== 0 && c.distinctPaths[id] < DISTINCT_CAP) c.distinctPaths[id]++;
+      } else {
+        const at = 2 * this.pendingCount;
+        this.pendingPaths[at] = id;
+        this.pendingPaths[at + 1] = pathId;
+        if (++this.pendingCount === PENDING_PAIRS) this.countPendingPaths();
+      }
+    }
     if (agentId >= 0 && !agentPaired && c.distinctAgents[id] < DISTINCT_CAP) {
       if (newPairs >= 0 ? (newPairs & 2) !== 0 : this.sourceAgents.add(sourceId, agentId)) c.distinctAgents[id]++;
       c.lastAgentPaired[id] = 1;
@@ -328,8 +346,21 @@ export class SourceProfiles {
     this.columns.start(id, line);
   }
 
+  /** Counts the pending pairs' paths, in line order. (Counting only first sightings while under the cap gives min(cap, distinct) either way.) */
+  private countPendingPaths(): void {
+    const pending = this.pendingPaths;
+    const distinct = this.columns.distinctPaths;
+    const n = 2 * this.pendingCount;
+    for (let at = 0; at < n; at += 2) {
+      const id = pending[at];
+      if (distinct[id] < DISTINCT_CAP && this.sourcePaths.add(id, pending[at + 1])) distinct[id]++;
+    }
+    this.pendingCount = 0;
+  }
+
   /** The profile of one source id (one that has a profile: from httpFigures' ids). */
   profile(id: number): SourceProfile {
+    if (this.pendingCount > 0) this.countPendingPaths();
     return new ProfileView(this.columns, this.arena, id, this.sources.strings[id]);
   }
 
@@ -340,6 +371,7 @@ export class SourceProfiles {
    */
   httpFigures(): ProfileFigures {
     if (this.figures) return this.figures;
+    if (this.pendingCount > 0) this.countPendingPaths();
     const c = this.columns;
     const ids = new Int32Array(this.profiles);
     let count = 0;
