@@ -1,4 +1,4 @@
-/** Searching bytes for one byte value, with Node's native search. */
+/** Searching and reading bytes: one byte value with Node's native search, words through a DataView. */
 import { Buffer } from 'node:buffer';
 
 const nativeIndexOf = Buffer.prototype.indexOf;
@@ -12,4 +12,21 @@ const nativeIndexOf = Buffer.prototype.indexOf;
  */
 export function indexOfByte(bytes: Uint8Array, value: number, from: number): number {
   return nativeIndexOf.call(bytes as Buffer, value, from);
+}
+
+// The DataView of the bytes read last (the lines of one chunk come one after another).
+let viewedBytes: Uint8Array | undefined;
+let lastView: DataView = new DataView(new ArrayBuffer(0));
+
+/**
+ * A DataView over exactly b's bytes (offsets are b's own), made once per chunk. Reading
+ * `b.byteOffset` at every lookup instead cost a generic property load each time: V8's
+ * optimised code did not inline it on a Buffer (1M-line reader: 1.50 → 1.41 s without it).
+ */
+export function viewOf(b: Uint8Array): DataView {
+  if (b !== viewedBytes) {
+    viewedBytes = b;
+    lastView = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  }
+  return lastView;
 }
