@@ -176,7 +176,8 @@ export const createScannerDetector: DetectorFactory = (config, ids): Detector =>
   const maxLines = Math.max(1, config.maxEvidenceLines);
   const bySource = new Map<string, SourceState>();
   // Verdicts per agent and per path, remembered by the analyzer's ids (agents and paths repeat).
-  const agentTool = new IdMemo((ua: string) => identifyTool(ua, extra), AGENT_CACHE_ENTRIES);
+  // (an agent of one character names no tool: decided here, so that a lookup by id reads no string)
+  const agentTool = new IdMemo((ua: string) => (ua.length > 1 ? identifyTool(ua, extra) : null), AGENT_CACHE_ENTRIES);
   const pathMarker = new IdMemo(markerOf, PATH_CACHE_ENTRIES);
   // Referrers repeat as much as paths (a site links to itself); queries mostly do not.
   const referrerMarker = new DirectIdMemo(markerOf, REFERRER_CACHE_ENTRIES, REFERRER_CACHE_ENTRIES);
@@ -188,7 +189,7 @@ export const createScannerDetector: DetectorFactory = (config, ids): Detector =>
       if (record.kind !== 'http') return;
       let hits: ToolHit[] | null = null;
       const ua = record.userAgent;
-      if (ua !== undefined && ua.length > 1) {
+      if (ua !== undefined) {
         const t = agentTool.get(ids ? ids.agent : -1, ua);
         if (t) hits = [toolHit(t, 'user-agent')];
       }

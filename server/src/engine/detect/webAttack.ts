@@ -1035,8 +1035,10 @@ function scanRememberedField(
   out: Hit[] | null,
   memo: IdMemo<readonly Hit[]> | null,
 ): Hit[] | null {
-  if (raw === undefined || raw.length === 0) return out;
-  if (!memo) return scanField(raw, 0, field, gate, false, rounds, out, null);
+  if (raw === undefined) return out;
+  // By id, the verdict is known without reading the string (it misses the cache: a busy log
+  // has thousands of paths and agents); the empty string's verdict is no hit either way.
+  if (!memo) return raw.length === 0 ? out : scanField(raw, 0, field, gate, false, rounds, out, null);
   return appendHits(out, memo.get(id, raw));
 }
 
@@ -1073,7 +1075,7 @@ function newScanMemos(rounds: number, ids: RecordIds | undefined): ScanMemos {
     path: new IdMemo(verdict('path', pathIsSuspicious), CANONICAL_CACHE_ENTRIES),
     agent: new IdMemo(verdict('user-agent', agentIsSuspicious), CANONICAL_CACHE_ENTRIES),
     webshell: new IdMemo(webshellPathHit, CANONICAL_CACHE_ENTRIES),
-    referrer: new DirectIdMemo((ref: string) => scanReferrer(ref, rounds, null, null) ?? NO_HITS, REFERRER_CACHE_ENTRIES, REFERRER_CACHE_ENTRIES),
+    referrer: new DirectIdMemo((ref: string) => (ref.length > 1 ? scanReferrer(ref, rounds, null, null) : null) ?? NO_HITS, REFERRER_CACHE_ENTRIES, REFERRER_CACHE_ENTRIES),
   };
 }
 
@@ -1086,9 +1088,9 @@ function scan(fields: WebAttackFields, rounds: number, cache: ScanCache | null, 
     out = scanField(fields.query, 0, 'query', queryIsSuspicious, true, rounds, out, cache);
     out = scanRememberedField(fields.userAgent, ids ? ids.agent : -1, 'user-agent', agentIsSuspicious, rounds, out, memos ? memos.agent : null);
     const ref = fields.referrer;
-    if (ref !== undefined && ref.length > 1) {
+    if (ref !== undefined) {
       if (memos) out = appendHits(out, memos.referrer.get(ids ? ids.referrer : -1, ref));
-      else out = scanReferrer(ref, rounds, out, cache);
+      else if (ref.length > 1) out = scanReferrer(ref, rounds, out, cache);
     }
     const path = fields.path;
     const pathHit = path === undefined ? false : memos ? memos.webshell.get(ids ? ids.path : -1, path) : webshellPathHit(path);
