@@ -619,31 +619,20 @@ export class RecordBatchWriter {
    */
   private internPending(): void {
     const n = this.pendingCount;
-    const bytes = this.pendingBytes!;
-    const rows = this.pendingRows;
-    const p = this.pendingFields;
-    const t = this.tables;
-    const b = this.batch;
-    const strs = b.strings;
-    for (let k = 0; k < n; k++) strs[rows[k] * S] = idOfField(t[0], bytes, p[k * PENDING_INTS], p[k * PENDING_INTS + 1]);
-    for (let k = 0; k < n; k++) strs[rows[k] * S + 1] = idOfField(t[1], bytes, p[k * PENDING_INTS + 2], p[k * PENDING_INTS + 3]);
-    for (let k = 0; k < n; k++) {
-      const sb = rows[k] * S;
-      const at = k * PENDING_INTS;
-      strs[sb + 2] = p[at + 4] < 0 ? -1 : this.lastOrIdOfBytes(this.lastAgent, t[2], strs[sb], bytes, p[at + 4], p[at + 5]);
-    }
-    for (let k = 0; k < n; k++) strs[rows[k] * S + 6] = idOfField(t[6], bytes, p[k * PENDING_INTS + 6], p[k * PENDING_INTS + 7]);
-    for (let k = 0; k < n; k++) strs[rows[k] * S + 7] = idOfField(t[7], bytes, p[k * PENDING_INTS + 8], p[k * PENDING_INTS + 9]);
-    for (let k = 0; k < n; k++) {
-      const sb = rows[k] * S;
-      const at = k * PENDING_INTS;
-      strs[sb + 8] = p[at + 10] < 0 ? -1 : this.lastOrIdOfBytes(this.lastReferrer, t[8], strs[sb], bytes, p[at + 10], p[at + 11]);
-    }
-    for (let k = 0; k < n; k++) strs[rows[k] * S + 11] = idOfField(t[11], bytes, p[k * PENDING_INTS + 12], p[k * PENDING_INTS + 13]);
+    // (slot in the batch's strings, where the field's start is in a line's pendingFields)
+    this.internPendingField(0, 0, n);
+    this.internPendingField(1, 2, n);
+    this.internPendingLast(2, 4, this.lastAgent, n);
+    this.internPendingField(6, 6, n);
+    this.internPendingField(7, 8, n);
+    this.internPendingLast(8, 10, this.lastReferrer, n);
+    this.internPendingField(11, 12, n);
     if (this.countPairs) {
+      const rows = this.pendingRows;
+      const strs = this.batch.strings;
       for (let k = 0; k < n; k++) {
         const sb = rows[k] * S;
-        b.newPairs[rows[k]] = this.pairsOf(strs[sb], strs[sb + 1], strs[sb + 2]);
+        this.batch.newPairs[rows[k]] = this.pairsOf(strs[sb], strs[sb + 1], strs[sb + 2]);
       }
     }
     this.pendingCount = 0;
@@ -705,6 +694,30 @@ export class RecordBatchWriter {
     const id = last >= 0 && last < table.strings.length && table.strings[last] === value ? last : table.id(value);
     if (sourceId >= 0) lastOf.set(sourceId, id);
     return id;
+  }
+
+  /** One table field's ids for the n pending lines, in line order (`field`: where its start is in a line's pendingFields). */
+  private internPendingField(slot: number, field: number, n: number): void {
+    const table = this.tables[slot];
+    const bytes = this.pendingBytes!;
+    const rows = this.pendingRows;
+    const p = this.pendingFields;
+    const strs = this.batch.strings;
+    for (let k = 0; k < n; k++) strs[rows[k] * S + slot] = idOfField(table, bytes, p[k * PENDING_INTS + field], p[k * PENDING_INTS + field + 1]);
+  }
+
+  /** The same for a field most often its source's last value (user agent, referrer; see lastOrIdOfBytes). */
+  private internPendingLast(slot: number, field: number, lastOf: PerSource, n: number): void {
+    const table = this.tables[slot];
+    const bytes = this.pendingBytes!;
+    const rows = this.pendingRows;
+    const p = this.pendingFields;
+    const strs = this.batch.strings;
+    for (let k = 0; k < n; k++) {
+      const sb = rows[k] * S;
+      const at = k * PENDING_INTS + field;
+      strs[sb + slot] = p[at] < 0 ? -1 : this.lastOrIdOfBytes(lastOf, table, strs[sb], bytes, p[at], p[at + 1]);
+    }
   }
 
   /** A user agent's or referrer's id from bytes: most often this source's last one, compared before hashing. */
