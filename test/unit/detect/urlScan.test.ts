@@ -164,6 +164,26 @@ describe('url-scan detector', () => {
     assert.equal(run(log).length, 1);
   });
 
+  it('a source whose window emptied comes back as it left: its untimed lines take its last time, a second scan adds to its finding', () => {
+    const log = new LogBuilder();
+    burst(log, words(25), 500, () => 404);
+    // other clients move the window on by an hour: the scanner's requests all leave it
+    for (let i = 0; i < 50; i++) log.http(T0 + MS.h + i * MS.s, `198.51.100.${i % 5}`, 'GET', '/', 200);
+    const back = log.lineCount;
+    burst(log, words(25, '/again'), 500, () => 404, { start: T0 + 2 * MS.h });
+    // the last ten without a time: they belong with the scanner's own last request
+    for (const { record } of log.fed.slice(back + 15)) record.time = NaN;
+    const found = run(log);
+    assert.equal(found.length, 1);
+    const [f] = found;
+    assert.equal(f.source, SCANNER);
+    assert.equal(f.evidence.distinctPaths, 25);
+    // (lines are 1-based in findings)
+    const lines = new Set(f.lines);
+    for (let i = 1; i <= 25; i++) assert.ok(lines.has(i) && lines.has(back + i), `lines ${i} and ${back + i}`);
+    assert.ok(!lines.has(back), "another client's line");
+  });
+
   it('respects the allowlist', () => {
     const log = new LogBuilder();
     burst(log, words(30), 500, () => 404, { source: '10.0.0.9' });
