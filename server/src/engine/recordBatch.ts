@@ -639,7 +639,11 @@ export class RecordBatchWriter {
     this.pendingBytes = null;
   }
 
-  /** The columns an access line fills alike whichever way it was read (user, method, referrer and host are in already). */
+  /**
+   * The columns an access line fills alike whichever way it was read (user, method, referrer
+   * and host are in already; for a line read from bytes, they and the three ids given here as
+   * -1 come with the other pending lines, see internPending).
+   */
   private putAccess(i: number, line: number, f: AccessLineFields, sourceId: number, pathId: number, agentId: number, query: string | undefined): void {
     const b = this.batch;
     const strs = b.strings;

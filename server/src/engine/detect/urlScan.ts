@@ -58,7 +58,7 @@ interface WindowSnapshot {
  * What a source that met the trigger (or the small-probe condition) has shown: made only for
  * those. Its window's counters are in Windows' rows.
  */
-class SourceWindow {
+class SourceReport {
   /** First line that met the trigger, the busiest window, and the lines of triggering windows. */
   crossLine = -1;
   best: WindowSnapshot | null = null;
@@ -163,7 +163,7 @@ class PathEntries {
 class Windows {
   private rows = new Float64Array(ROW * INITIAL_SLOTS);
   /** By key: what the sources that met a trigger have shown. */
-  private readonly reports: (SourceWindow | undefined)[] = [];
+  private readonly reports: (SourceReport | undefined)[] = [];
   /** Per key: the rank at which the source was first seen (+1; 0: never) — the order findings are made in. */
   private firstSeen = new Int32Array(INITIAL_SLOTS);
   private seen = 0;
@@ -260,10 +260,10 @@ class Windows {
   }
 
   /** The report of the source at `key`, made at its first trigger. */
-  private reportOf(key: number, source: string | undefined): SourceWindow {
+  private reportOf(key: number, source: string | undefined): SourceReport {
     let w = this.reports[key];
     if (!w) {
-      w = new SourceWindow(source === undefined ? undefined : copyString(source), key);
+      w = new SourceReport(source === undefined ? undefined : copyString(source), key);
       while (this.reports.length < key) this.reports.push(undefined);
       this.reports[key] = w;
     }
@@ -271,8 +271,8 @@ class Windows {
   }
 
   /** The sources that have something to report, in the order they were first seen. */
-  reportable(): SourceWindow[] {
-    const out: SourceWindow[] = [];
+  reportable(): SourceReport[] {
+    const out: SourceReport[] = [];
     for (const w of this.reports) if (w && (w.best || w.probeBest)) out.push(w);
     return out.sort((a, b) => this.firstSeen[a.key] - this.firstSeen[b.key]);
   }
@@ -281,7 +281,7 @@ class Windows {
    * Adds the source's requests in the window that were not added yet (each request at most
    * once: linear overall). For small probes only the refused probe paths are evidence.
    */
-  private collect(w: SourceWindow, probesOnly: boolean): void {
+  private collect(w: SourceReport, probesOnly: boolean): void {
     const list = probesOnly ? (w.probeEvidence ??= []) : (w.evidence ??= []);
     const last = probesOnly ? w.probeLast : w.evidenceLast;
     const entries = this.entries;
@@ -392,7 +392,7 @@ export const createUrlScanDetector: DetectorFactory = (config, ids): Detector =>
   };
 };
 
-function examples(w: SourceWindow): string[] {
+function examples(w: SourceReport): string[] {
   return [...(w.probeExamples ?? []), ...(w.otherExamples ?? [])].slice(0, 3);
 }
 
@@ -407,7 +407,7 @@ function percent(x: number): string {
   return `${Math.round(x * 100)}%`;
 }
 
-function scanDraft(w: SourceWindow, b: WindowSnapshot, threshold: number, minRatio: number, windowMs: number) {
+function scanDraft(w: SourceReport, b: WindowSnapshot, threshold: number, minRatio: number, windowMs: number) {
   const share = b.requests > 0 ? b.errors / b.requests : 0;
   const minutes = Math.max(b.durationMs, 1000) / 60_000;
   const perMinute = b.distinct / minutes;
@@ -448,7 +448,7 @@ function scanDraft(w: SourceWindow, b: WindowSnapshot, threshold: number, minRat
   };
 }
 
-function probeDraft(w: SourceWindow, b: WindowSnapshot) {
+function probeDraft(w: SourceReport, b: WindowSnapshot) {
   const allRefused = b.requests > 0 && b.errors === b.requests;
   // five probes is the floor; five more give ~63% of the remaining 0.15
   const confidence = 0.3 + 0.15 * saturate(b.probes - SMALL_PROBE_MIN_PATHS, 5) + (allRefused ? 0.05 : 0);
