@@ -174,14 +174,15 @@ export const createDataExfiltrationDetector: DetectorFactory = (config, ids): De
       outsizedBytes.set(source, list.reduce((sum, o) => sum + o.response.bytes, 0));
     }
 
-    // the population's figures as columns; a profile view only for the sources reported
-    const { ids, bytesTotal } = ctx.profiles.httpFigures();
+    // the population's figures from their rows; a profile view only for the sources reported
+    const { ids, rows } = ctx.profiles.httpFigures();
     const sources = ctx.profiles.sources.strings;
     if (ids.length < MIN_POPULATION) return out;
     const counted = new Float64Array(ids.length);
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
-      counted[i] = explained.size === 0 ? bytesTotal[id] : Math.max(0, bytesTotal[id] - (explained.get(sources[id]) ?? 0));
+      const bytesTotal = rows.bytesTotal(id);
+      counted[i] = explained.size === 0 ? bytesTotal : Math.max(0, bytesTotal - (explained.get(sources[id]) ?? 0));
     }
     const logs = counted.map(logCount);
     const scale = robustScale(logs, LOG_COUNT_FLOOR);

@@ -60,12 +60,13 @@ export const createErrorRateDetector: DetectorFactory = (): Detector => {
 
   function finish(ctx: DetectorContext): Finding[] {
     const { minRequests, minRatio, zThreshold } = ctx.config.rules['error-rate'];
-    // the population's figures as columns; a profile view only for the sources reported
-    const { ids, requests, status4xx, status5xx } = ctx.profiles.httpFigures();
+    // the population's figures from their rows; a profile view only for the sources reported
+    const { ids, rows } = ctx.profiles.httpFigures();
     const ratios: number[] = [];
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
-      if (requests[id] >= POPULATION_MIN_REQUESTS) ratios.push((status4xx[id] + status5xx[id]) / requests[id]);
+      const requests = rows.requests(id);
+      if (requests >= POPULATION_MIN_REQUESTS) ratios.push((rows.status4xx(id) + rows.status5xx(id)) / requests);
     }
     if (ratios.length < MIN_POPULATION) return [];
     const scale = robustScale(ratios, RATIO_FLOOR);
@@ -74,9 +75,10 @@ export const createErrorRateDetector: DetectorFactory = (): Detector => {
     const out: Finding[] = [];
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
-      if (requests[id] < minRequests) continue;
-      const errors = status4xx[id] + status5xx[id];
-      const ratio = errors / requests[id];
+      const requests = rows.requests(id);
+      if (requests < minRequests) continue;
+      const errors = rows.status4xx(id) + rows.status5xx(id);
+      const ratio = errors / requests;
       if (ratio < minRatio) continue;
       const z = robustZ(ratio, scale);
       if (z < zThreshold) continue;

@@ -159,16 +159,15 @@ export const createHighVolumeDetector: DetectorFactory = (): Detector => {
   }
 
   function finish(ctx: DetectorContext): Finding[] {
-    // the columns in locals, not read from the figures object in the loop (see rawMatrixInto in outlierScores.ts)
-    const { ids, requests, peakPerMinute } = ctx.profiles.httpFigures();
+    const { ids, rows } = ctx.profiles.httpFigures();
     const http: VolumePopulation = {
       count: new Float64Array(ids.length),
       peak: new Float64Array(ids.length),
       view: (i) => new HttpVolumeView(ctx.profiles.profile(ids[i])),
     };
     for (let i = 0; i < ids.length; i++) {
-      http.count[i] = requests[ids[i]];
-      http.peak[i] = peakPerMinute[ids[i]];
+      http.count[i] = rows.requests(ids[i]);
+      http.peak[i] = rows.peakPerMinute(ids[i]);
     }
     const sources = Array.from(firewall.values());
     const packets: VolumePopulation = {
