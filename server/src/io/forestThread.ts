@@ -14,8 +14,7 @@
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { mulberry32 } from '../engine/detect/isolationForest';
-import { outlierStatistics, WIDTH, type ForestScores, type ForestThread, type OutlierAnswer, type OutlierJob } from '../engine/detect/outlierScores';
+import { madeUpPopulation, outlierStatistics, type ForestScores, type ForestThread, type OutlierAnswer, type OutlierJob } from '../engine/detect/outlierScores';
 
 const FOREST_SCRIPT = 'forestWorker.js';
 
@@ -139,20 +138,6 @@ export class ForestWorkerThread implements ForestThread {
     this.port.close();
     void this.worker.terminate();
   }
-}
-
-/**
- * Raw features of a made-up population: counts, rates and bytes spread over orders of
- * magnitude, shares in [0, 1].
- */
-export function madeUpPopulation(rows: number): Float64Array {
-  const random = mulberry32(1);
-  const population = new Float64Array(rows * WIDTH);
-  for (let i = 0; i < population.length; i++) {
-    const c = i % WIDTH;
-    population[i] = c === 3 || c === 4 || c === 8 || c === 9 ? random() : Math.floor(random() ** 3 * 10 ** (1 + (c % 5)));
-  }
-  return population;
 }
 
 /** Rounds of the warm-up below: after three, the statistics of 10,228 sources took 7 ms, not 18–25. */

@@ -4,8 +4,8 @@
  * the analysing thread.
  */
 import { workerData } from 'node:worker_threads';
-import { forestScores, type OutlierAnswer, type OutlierJob } from '../engine/detect/outlierScores';
-import { ANSWERS, madeUpPopulation, READY, type ForestWorkerData } from './forestThread';
+import { forestScores, madeUpPopulation, type OutlierAnswer, type OutlierJob } from '../engine/detect/outlierScores';
+import { ANSWERS, READY, type ForestWorkerData } from './forestThread';
 
 /** Jobs done before the thread says it is ready: by the fifth job of a fresh thread its code ran at full speed. */
 const WARM_UP_ROUNDS = 6;

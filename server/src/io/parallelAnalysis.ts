@@ -15,7 +15,7 @@ import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threa
 import { Analyzer } from '../engine/analyzer';
 import type { EngineConfig } from '../engine/config';
 import type { FileReport, FormatId, LogRecord } from '../engine/model';
-import type { ForestThread } from '../engine/detect/outlierScores';
+import { warmUpOutlierNumbers, type ForestThread } from '../engine/detect/outlierScores';
 import { columnsOf, RecordBatchReader, type BatchColumns, type RecordBatch } from '../engine/recordBatch';
 import { useReaderThread } from './readerThread';
 
@@ -60,6 +60,9 @@ export interface ParallelOptions {
   forestThread?: ForestThread;
 }
 
+/** Whether this process has warmed up the findings' code (see warmUpOutlierNumbers). */
+let findingsWarmedUp = false;
+
 export class ParallelInputError extends Error {}
 export class ParallelCancelled extends Error {}
 
@@ -89,6 +92,13 @@ export function analyzeFileInParallel(
     spareChunks: spare.port2,
   };
   const worker = useReaderThread(options.readerThread, data);
+  // While the reader starts (this thread waits ~50–130 ms for its first batch): the findings'
+  // code, once per process. (A caller with a forest thread computes the forest there, and
+  // has warmed the statistics up already: see ForestWorkerThread.start.)
+  if (!findingsWarmedUp && !options.forestThread) {
+    findingsWarmedUp = true;
+    warmUpOutlierNumbers();
+  }
   return new Promise((resolve, reject) => {
     let settled = false;
     const fail = (err: Error) => {
