@@ -38,7 +38,7 @@ import type { Detector, DetectorContext, DetectorFactory } from './types';
 import { copyString } from './stringIds';
 import type { SourceProfile } from './sourceProfiles';
 import { LOG_COUNT_FLOOR, RobustScale, logCount, median, robustScale, robustScaleOfHistogram, robustZ } from './robustStats';
-import { grownCopy } from '../typedArrays';
+import { grownCopy, INITIAL_SLOTS } from '../typedArrays';
 
 const MIN_POPULATION = 5;
 /** Octave buckets: 2^47 B = 128 TiB is more than any response. */
@@ -94,11 +94,11 @@ export const createDataExfiltrationDetector: DetectorFactory = (config, ids): De
   /** Path stats in the order made (stats k has its histogram at k · BUCKETS). */
   const bySlot: SizeStats[] = [];
   /** Slot + 1 by the analyzer's path id (0: none yet): one typed-array read per request instead of a map lookup. */
-  let slotByPathId = new Int32Array(1024);
+  let slotByPathId = new Int32Array(INITIAL_SLOTS);
   /** Every path's histogram, BUCKETS counters each, one after the other (grown as paths come). */
-  let hists = new Uint32Array(BUCKETS * 1024);
+  let hists = new Uint32Array(BUCKETS * INITIAL_SLOTS);
   /** Sources noted per slot (up to MIN_NORM_SOURCES), so that full ones are not even looked at. */
-  let sourceCount = new Uint8Array(1024);
+  let sourceCount = new Uint8Array(INITIAL_SLOTS);
   const histOf = (stats: SizeStats) => hists.subarray(stats.offset, stats.offset + BUCKETS);
   const large: LargeResponse[] = [];
   const largeBytes = Math.min(LARGE_BYTES, config.rules['data-exfiltration'].minBytes);

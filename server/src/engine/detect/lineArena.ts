@@ -5,7 +5,7 @@
  * four), and no array object per owner. (A JavaScript array of numbers costs 8 bytes a line
  * plus its growth slack and header: for 100K sources, tens of megabytes.)
  */
-import { doubledToHold, grownCopy } from '../typedArrays';
+import { doubledToHold, grownCopy, INITIAL_SLOTS } from '../typedArrays';
 
 /** Bytes per block: a 4-byte link to the next block, then 60 bytes of varints. */
 const BLOCK = 64;
@@ -20,11 +20,11 @@ export class LineArena {
   private readonly pages: Uint8Array[] = [];
   private blocks = 0;
   /** Per owner (a dense id): its first and last blocks (-1: none yet), the bytes used in the last, its line count and last line. */
-  private heads = new Int32Array(1024).fill(-1);
-  private tails = new Int32Array(1024).fill(-1);
-  private fills = new Uint8Array(1024);
-  private counts = new Int32Array(1024);
-  private lasts = new Int32Array(1024);
+  private heads = new Int32Array(INITIAL_SLOTS).fill(-1);
+  private tails = new Int32Array(INITIAL_SLOTS).fill(-1);
+  private fills = new Uint8Array(INITIAL_SLOTS);
+  private counts = new Int32Array(INITIAL_SLOTS);
+  private lasts = new Int32Array(INITIAL_SLOTS);
 
   /** Lines pushed for the owner. */
   count(owner: number): number {

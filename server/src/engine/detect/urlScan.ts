@@ -220,7 +220,9 @@ class Windows {
     if (refused) {
       rows[r + ERRORS]++;
       if (entries.probe[slot] < 0) entries.probe[slot] = isProbePath(path) ? 1 : 0;
-      if (entries.refused[slot]++ === 0 && entries.probe[slot] === 1) rows[r + PROBE_DISTINCT]++;
+      // counted as 0 or 1, not under a branch: the first refused probe path comes late in a log,
+      // and a branch first taken then makes V8 throw away this function's optimised code
+      rows[r + PROBE_DISTINCT] += entries.refused[slot]++ === 0 && entries.probe[slot] === 1 ? 1 : 0;
     }
     if (this.tail - this.head > this.mask) this.grow();
     const seq = this.tail++;
@@ -317,7 +319,7 @@ class Windows {
       if (--entries.inWindow[slot] === 0) rows[r + DISTINCT]--;
       if (this.refused[at] === 1) {
         rows[r + ERRORS]--;
-        if (--entries.refused[slot] === 0 && entries.probe[slot] === 1) rows[r + PROBE_DISTINCT]--;
+        rows[r + PROBE_DISTINCT] -= --entries.refused[slot] === 0 && entries.probe[slot] === 1 ? 1 : 0;
       }
       // paths that left the window are forgotten
       if (entries.inWindow[slot] === 0 && entries.refused[slot] === 0) entries.release(slot);
