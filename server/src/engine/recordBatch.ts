@@ -128,9 +128,10 @@ export function columnsOf(batch: RecordBatch): BatchColumns {
 }
 
 /**
- * The id of a field read from bytes, -1 when absent (start -1). One function for the fields
- * most lines lack (user, host) and one every line has (method), for the reason given at
- * stringAt: the first user name, late in a log, made V8 throw away the optimised reader.
+ * The id of a field read from bytes, -1 when absent (start -1). One function for every such
+ * field, those most lines lack (user, host) as those every line has (source, path, method),
+ * for the reason given at stringAt: the first user name, late in a log, made V8 throw away
+ * the optimised reader.
  */
 function idOfField(table: WriterTable, bytes: Uint8Array & AsciiBytes, start: number, end: number): number {
   return start < 0 ? -1 : table.idOfBytes(bytes, start, end);

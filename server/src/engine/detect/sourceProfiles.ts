@@ -109,10 +109,8 @@ export class ProfileRows {
   reserve(id: number): void {
     if (id < this.size) return;
     const size = doubledToHold(Math.max(1024, this.size), id);
-    const ints = new Int32Array(size * ROW_INTS);
-    ints.set(this.ints);
-    this.ints = ints;
-    this.doubles = new Float64Array(ints.buffer);
+    this.ints = grownCopy(this.ints, size * ROW_INTS);
+    this.doubles = new Float64Array(this.ints.buffer);
     this.size = size;
   }
 
@@ -425,12 +423,11 @@ export class SourceProfiles {
   httpFigures(): ProfileFigures {
     if (this.figures) return this.figures;
     if (this.pendingCount > 0) this.countPendingPaths();
-    const ints = this.rows.ints;
     const ids = new Int32Array(this.profiles);
     let count = 0;
     for (let k = 0; k < this.profiles; k++) {
       const id = this.order[k];
-      if (ints[id * ROW_INTS + REQUESTS] > 0) ids[count++] = id;
+      if (this.rows.requests(id) > 0) ids[count++] = id;
     }
     this.figures = { ids: ids.subarray(0, count), rows: this.rows };
     return this.figures;
